@@ -1,0 +1,103 @@
+/**
+ * Splits one configuration line into words as HAProxy's parse_line() does
+ * (configuration.txt §2.2 "Quoting and escaping", §2.3 "Environment variables"):
+ *  - words are separated by spaces or tabs; `#` outside quotes starts a comment;
+ *  - backslash escapes one character (`\ `, `\#`, `\\`, `\'`, `\"`) and knows `\r \n \t \xNN`;
+ *  - inside "double quotes" spaces are kept, escapes work and `$VAR`, `${VAR}` and
+ *    `${VAR-default}` are replaced from the environment;
+ *  - inside 'single quotes' everything is literal;
+ *  - `""` or `''` alone produce an empty word.
+ * Pure function: no I/O.
+ */
+
+export interface LexResult {
+  words: string[];
+  /** Set when the line is malformed (unmatched quote, bad escape); words are then partial. */
+  error?: string;
+}
+
+export type EnvLookup = (name: string) => string | undefined;
+
+const defaultEnv: EnvLookup = (name) => process.env[name];
+
+function isNameChar(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_';
+}
+
+/** Splits `line` into words. See the module comment for the rules. */
+export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | '' = '';
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    const c = line[i];
+    if (quote === "'") {
+      if (c === "'") { quote = ''; i++; continue; }
+      cur += c; i++; continue;
+    }
+    if (c === '\\') {
+      if (i + 1 >= n) return { words, error: 'unexpected end of line after backslash' };
+      const e = line[i + 1];
+      inWord = true;
+      if (e === 'r') { cur += '\r'; i += 2; continue; }
+      if (e === 'n') { cur += '\n'; i += 2; continue; }
+      if (e === 't') { cur += '\t'; i += 2; continue; }
+      if (e === 'x') {
+        const hex = line.slice(i + 2, i + 4);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { words, error: `invalid hex escape '\\x${hex}'` };
+        cur += String.fromCharCode(parseInt(hex, 16));
+        i += 4;
+        continue;
+      }
+      if (e === ' ' || e === '#' || e === '\\' || e === "'" || e === '"' || e === '\t' || e === '$') { cur += e; i += 2; continue; }
+      // HAProxy keeps unknown escapes verbatim (regexes rely on it: `\.`, `\d`).
+      cur += c + e;
+      i += 2;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') { quote = ''; i++; continue; }
+      if (c === '$') {
+        const r = expandVar(line, i, env);
+        if (r.error) return { words, error: r.error };
+        if (r.consumed > 0) { cur += r.value; i += r.consumed; continue; }
+      }
+      cur += c; i++; continue;
+    }
+    if (c === '"' || c === "'") { quote = c; inWord = true; i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      if (inWord) { words.push(cur); cur = ''; inWord = false; }
+      i++;
+      continue;
+    }
+    if (c === '#') break;
+    cur += c;
+    inWord = true;
+    i++;
+  }
+  if (quote) return { words, error: `unmatched ${quote === '"' ? 'double' : 'single'} quote` };
+  if (inWord) words.push(cur);
+  return { words };
+}
+
+/** Expands `$NAME`, `${NAME}` or `${NAME-default}` at line[i] (which is '$'). */
+function expandVar(line: string, i: number, env: EnvLookup): { value: string; consumed: number; error?: string } {
+  if (line[i + 1] === '{') {
+    const close = line.indexOf('}', i + 2);
+    if (close < 0) return { value: '', consumed: 0, error: 'missing closing brace in environment variable reference' };
+    const body = line.slice(i + 2, close);
+    const dash = body.indexOf('-');
+    const name = dash >= 0 ? body.slice(0, dash) : body;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { value: '', consumed: 0, error: `invalid environment variable name '${name}'` };
+    let v = env(name);
+    if (v === undefined && dash >= 0) v = body.slice(dash + 1);
+    return { value: v ?? '', consumed: close - i + 1 };
+  }
+  let j = i + 1;
+  while (j < line.length && isNameChar(line[j])) j++;
+  if (j === i + 1) return { value: '', consumed: 0 };
+  return { value: env(line.slice(i + 1, j)) ?? '', consumed: j - i };
+}

@@ -1,0 +1,247 @@
+/**
+ * Keyword tables. Each subsystem registers the keywords it owns from its own `keywords.ts`
+ * (imported once by src/modules.ts); the parser only looks words up here. The registry also
+ * gives "did you mean" suggestions and the `-dK` dump. It knows no keyword semantics.
+ */
+
+import type { Config, ProxyConfig, ServerConfig, BindConfig, SourceRef } from './model';
+
+/** Section names as written in the configuration. */
+export type SectionName =
+  | 'global' | 'defaults' | 'frontend' | 'backend' | 'listen'
+  | 'userlist' | 'resolvers' | 'peers' | 'mailers' | 'http-errors' | 'ring' | 'cache' | 'program';
+
+/** Proxy sections a keyword is valid in. */
+export type ProxySection = 'defaults' | 'frontend' | 'backend' | 'listen';
+
+export const FRONTEND_SECTIONS: readonly ProxySection[] = ['defaults', 'frontend', 'listen'];
+export const BACKEND_SECTIONS: readonly ProxySection[] = ['defaults', 'backend', 'listen'];
+export const ALL_PROXY_SECTIONS: readonly ProxySection[] = ['defaults', 'frontend', 'backend', 'listen'];
+/** Sections that declare frontend-only things that cannot go in defaults (bind, use_backend). */
+export const FRONTEND_ONLY: readonly ProxySection[] = ['frontend', 'listen'];
+export const BACKEND_ONLY: readonly ProxySection[] = ['backend', 'listen'];
+
+/** What a keyword handler receives. Handlers report problems through error()/warning(). */
+export interface KeywordContext {
+  /** All words of the line; args[0] is the keyword (after any `no`/`default` prefix). */
+  readonly args: string[];
+  readonly file: string;
+  readonly line: number;
+  readonly section: SectionName;
+  /** The section's name (`frontend main` -> 'main'), '' for global. */
+  readonly sectionName: string;
+  /** The proxy being parsed, in proxy sections. */
+  readonly proxy?: ProxyConfig;
+  readonly config: Config;
+  /** The line started with `no` (e.g. `no option httplog`). */
+  readonly negated: boolean;
+  /** The line started with `default` (e.g. `default option httplog`, reset to default). */
+  readonly reset: boolean;
+  /** State object of a non-proxy section (userlist, resolvers ...), as its `start` returned it. */
+  readonly sectionState?: unknown;
+  /** Source reference of this line. */
+  readonly src: SourceRef;
+  /** Report a fatal error for this line (the framework adds `parsing [file:line] : `). */
+  error(message: string): void;
+  warning(message: string): void;
+  notice(message: string): void;
+}
+
+export interface SectionKeyword {
+  /** The keyword (first word), e.g. 'balance', or the second word within a family ('httplog' in 'option'). */
+  name: string;
+  /** Sections where the keyword is valid. */
+  sections: readonly SectionName[];
+  /** Accepts a `no` prefix (options). */
+  negatable?: boolean;
+  /** One-line usage, for `-dK` and error hints. */
+  usage?: string;
+  parse(ctx: KeywordContext): void;
+}
+
+/** Context for server and bind keywords: the words after the address, with a cursor. */
+export interface ParamContext {
+  readonly args: string[];
+  /** Index of the keyword within args. */
+  readonly index: number;
+  readonly file: string;
+  readonly line: number;
+  readonly proxy: ProxyConfig;
+  readonly config: Config;
+  /** True when parsing `default-server`. */
+  readonly isDefaultServer: boolean;
+  error(message: string): void;
+  warning(message: string): void;
+}
+
+export interface ServerKeyword {
+  name: string;
+  /** Number of argument words the keyword takes (not counting itself). */
+  argCount: number;
+  /** Accepted on `default-server`. */
+  defaultServerOk: boolean;
+  usage?: string;
+  /** Applies the keyword; `args` are the argCount words after it. */
+  parse(server: ServerConfig, args: string[], ctx: ParamContext): void;
+}
+
+export interface BindKeyword {
+  name: string;
+  argCount: number;
+  usage?: string;
+  parse(bind: BindConfig, args: string[], ctx: ParamContext): void;
+}
+
+/** A non-proxy section type (userlist, resolvers, ...). */
+export interface SectionType {
+  name: SectionName;
+  /** Called on the section line; returns the state object passed to its keywords. */
+  start(ctx: KeywordContext): unknown;
+  /** Called when the section ends (next section or end of file). */
+  end?(state: unknown, ctx: { config: Config; error(message: string, src?: SourceRef): void }): void;
+}
+
+/** Keyword families whose second word selects the handler (`option X`, `timeout X` ...). */
+const families = new Map<string, Map<string, SectionKeyword>>();
+const keywords = new Map<string, SectionKeyword>();
+const serverKeywords = new Map<string, ServerKeyword>();
+const bindKeywords = new Map<string, BindKeyword>();
+const sectionTypes = new Map<string, SectionType>();
+/** Keywords HAProxy has that Fulcrum recognises but does not implement: name -> advice. */
+const unsupported = new Map<string, { sections: readonly SectionName[]; advice: string; fatal: boolean }>();
+
+function dupCheck(map: Map<string, unknown>, name: string, what: string): void {
+  if (map.has(name)) throw new Error(`internal: ${what} '${name}' registered twice`);
+}
+
+/** Registers top-level section keywords. */
+export function registerKeywords(list: SectionKeyword[]): void {
+  for (const kw of list) {
+    dupCheck(keywords, kw.name, 'keyword');
+    keywords.set(kw.name, kw);
+  }
+}
+
+/**
+ * Registers keywords of a family: `registerFamily('option', [{ name: 'httplog', ... }])`
+ * handles `option httplog`. The family word itself must not be a plain keyword.
+ */
+export function registerFamily(family: string, list: SectionKeyword[]): void {
+  let table = families.get(family);
+  if (!table) {
+    table = new Map();
+    families.set(family, table);
+  }
+  for (const kw of list) {
+    dupCheck(table, kw.name, `${family} keyword`);
+    table.set(kw.name, kw);
+  }
+}
+
+export function registerServerKeywords(list: ServerKeyword[]): void {
+  for (const kw of list) {
+    dupCheck(serverKeywords, kw.name, 'server keyword');
+    serverKeywords.set(kw.name, kw);
+  }
+}
+
+export function registerBindKeywords(list: BindKeyword[]): void {
+  for (const kw of list) {
+    dupCheck(bindKeywords, kw.name, 'bind keyword');
+    bindKeywords.set(kw.name, kw);
+  }
+}
+
+export function registerSectionType(t: SectionType): void {
+  dupCheck(sectionTypes, t.name, 'section');
+  sectionTypes.set(t.name, t);
+}
+
+/**
+ * Declares an HAProxy keyword Fulcrum does not implement, so it is reported (as an alert
+ * when `fatal`, otherwise a warning) with `advice` instead of "unknown keyword".
+ */
+export function registerUnsupported(name: string, sections: readonly SectionName[], advice: string, fatal = false): void {
+  unsupported.set(name, { sections, advice, fatal });
+}
+
+export function findKeyword(name: string): SectionKeyword | undefined { return keywords.get(name); }
+export function findFamily(name: string): Map<string, SectionKeyword> | undefined { return families.get(name); }
+export function findServerKeyword(name: string): ServerKeyword | undefined { return serverKeywords.get(name); }
+export function findBindKeyword(name: string): BindKeyword | undefined { return bindKeywords.get(name); }
+export function findSectionType(name: string): SectionType | undefined { return sectionTypes.get(name); }
+export function findUnsupported(name: string): { sections: readonly SectionName[]; advice: string; fatal: boolean } | undefined { return unsupported.get(name); }
+export function isFamily(name: string): boolean { return families.has(name); }
+
+/** All keyword names valid in a section (family members as `family member`). */
+export function keywordNames(section?: SectionName): string[] {
+  const out: string[] = [];
+  for (const kw of keywords.values()) if (!section || kw.sections.includes(section)) out.push(kw.name);
+  for (const [family, table] of families) {
+    for (const kw of table.values()) if (!section || kw.sections.includes(section)) out.push(`${family} ${kw.name}`);
+  }
+  return out;
+}
+
+export function familyMemberNames(family: string, section?: SectionName): string[] {
+  const table = families.get(family);
+  if (!table) return [];
+  return [...table.values()].filter((k) => !section || k.sections.includes(section)).map((k) => k.name);
+}
+
+export function serverKeywordNames(): string[] { return [...serverKeywords.keys()]; }
+export function bindKeywordNames(): string[] { return [...bindKeywords.keys()]; }
+export function sectionTypeNames(): string[] { return [...sectionTypes.keys()]; }
+
+/**
+ * Closest candidate to `word`, or undefined when nothing is close enough. Uses the
+ * Damerau-Levenshtein distance, accepting up to a third of the word's length (at least 2),
+ * which catches typos (`defualt_backend`) and near-words (`balanc`).
+ */
+export function bestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return bestDist <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => {
+    const row = new Array<number>(n + 1).fill(0);
+    row[0] = i;
+    return row;
+  });
+  for (let j = 0; j <= n; j++) d[0][j] = j;
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n];
+}
+
+/** Lines for `-dK`: every registered keyword grouped by section. */
+export function dumpKeywords(): string[] {
+  const out: string[] = [];
+  const sections: SectionName[] = ['global', 'defaults', 'frontend', 'backend', 'listen', ...sectionTypeNames() as SectionName[]];
+  for (const s of [...new Set(sections)]) {
+    out.push(`${s}`);
+    for (const k of keywordNames(s).sort()) out.push(`\t${k}`);
+  }
+  out.push('server');
+  for (const k of serverKeywordNames().sort()) out.push(`\t${k}`);
+  out.push('bind');
+  for (const k of bindKeywordNames().sort()) out.push(`\t${k}`);
+  return out;
+}

@@ -1,0 +1,8 @@
+/**
+ * The registration manifest: importing this file registers every subsystem's config
+ * keywords, CLI commands, balancing algorithms, fetches, services and post-checks, in the
+ * order written here. Each subsystem's registrations live in its own keywords.ts /
+ * commands.ts; add one line here per new registration module.
+ */
+
+import './proxy/keywords';

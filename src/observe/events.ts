@@ -1,0 +1,37 @@
+/**
+ * Process-wide event log: the one place runtime code reports state changes and alerts.
+ * log/ subscribes a sink that writes them to syslog targets and, when not daemonized, to
+ * stderr in HAProxy's `[WARNING]  (pid) : message` form. Levels are syslog severities.
+ */
+
+export type Severity = 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug';
+
+export const SEVERITY_CODE: Record<Severity, number> = {
+  emerg: 0, alert: 1, crit: 2, err: 3, warning: 4, notice: 5, info: 6, debug: 7,
+};
+
+export interface AdminEvent {
+  severity: Severity;
+  message: string;
+  /** Name of the proxy the event is about; its `log` targets receive it (else global ones). */
+  proxy?: string;
+}
+
+export type AdminEventSink = (ev: AdminEvent) => void;
+
+const sinks: AdminEventSink[] = [];
+
+/** Adds a sink; returns a function that removes it. */
+export function subscribeAdminEvents(sink: AdminEventSink): () => void {
+  sinks.push(sink);
+  return () => {
+    const i = sinks.indexOf(sink);
+    if (i >= 0) sinks.splice(i, 1);
+  };
+}
+
+/** Reports an event to every sink (no sink: nothing happens). */
+export function emitAdminEvent(severity: Severity, message: string, proxy?: string): void {
+  const ev: AdminEvent = { severity, message, proxy };
+  for (const s of sinks) s(ev);
+}
