@@ -98,6 +98,11 @@ export class Server {
   private readonly listeners: ServerListener[] = [];
   /** Opaque per-algorithm data (lb/ implementations keep their node here). */
   lbData: unknown;
+  /**
+   * Streams currently attached to this server. `kill()` aborts one (used by
+   * `on-marked-down shutdown-sessions` and `shutdown sessions server`).
+   */
+  readonly streams = new Set<{ kill(reason: string): void }>();
 
   constructor(backend: Proxy, cfg: ServerConfig, id: number) {
     this.backend = backend;
