@@ -122,6 +122,8 @@ export interface ServerConfig {
 export interface BalanceConfig {
   algorithm: string;
   args: string[];
+  /** Argument written in parentheses after the name: `hdr(host)` -> 'host', `random(3)` -> '3'. */
+  paren?: string;
   hashType?: string[];
   hashBalanceFactor?: number;
 }
