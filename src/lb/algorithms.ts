@@ -1,0 +1,6 @@
+/**
+ * Registers every balancing algorithm (each file calls registerBalancer on import).
+ * Imported by lb/keywords.ts, so `src/modules.ts` needs only the keywords line.
+ */
+
+import './roundrobin';

@@ -1,0 +1,61 @@
+/**
+ * A small ordered queue standing in for HAProxy's eb32 trees in the weighted algorithms:
+ * items sorted by an unsigned 32-bit key, equal keys kept in insertion order (ebtree
+ * duplicates are appended after existing ones, and the balancing order depends on it).
+ * A sorted array with binary search: backends have at most a few thousand servers, and
+ * insert/remove shift in place so that nothing is allocated on the pick path.
+ */
+
+/** An element of an {@link OrderedQueue}; `queue` tells which queue holds it. */
+export interface QueueItem {
+  key: number;
+  queue: OrderedQueue<QueueItem> | null;
+}
+
+export class OrderedQueue<T extends QueueItem> {
+  private readonly items: T[] = [];
+
+  get size(): number { return this.items.length; }
+
+  /** The item with the lowest key (the earliest inserted among equals), or undefined. */
+  first(): T | undefined { return this.items[0]; }
+
+  /** Inserts `it` after every item whose key is <= its key. */
+  insert(it: T): void {
+    const a = this.items;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid].key <= it.key) lo = mid + 1; else hi = mid;
+    }
+    a.push(it);
+    for (let i = a.length - 1; i > lo; i--) a[i] = a[i - 1];
+    a[lo] = it;
+    it.queue = this as unknown as OrderedQueue<QueueItem>;
+  }
+
+  /** Removes `it` if it is in this queue; no-op otherwise. */
+  remove(it: T): void {
+    const a = this.items;
+    // Find the first item with this key, then scan the run of equal keys.
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid].key < it.key) lo = mid + 1; else hi = mid;
+    }
+    let i = lo;
+    while (i < a.length && a[i] !== it && a[i].key === it.key) i++;
+    if (i >= a.length || a[i] !== it) {
+      // Key changed since insertion (should not happen); fall back to a linear search.
+      i = a.indexOf(it);
+      if (i < 0) return;
+    }
+    for (let j = i; j < a.length - 1; j++) a[j] = a[j + 1];
+    a.length--;
+  }
+
+  /** Items in order (tests and explanations only: allocates). */
+  toArray(): T[] { return this.items.slice(); }
+}
