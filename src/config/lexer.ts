@@ -14,6 +14,8 @@ export interface LexResult {
   words: string[];
   /** Set when the line is malformed (unmatched quote, bad escape); words are then partial. */
   error?: string;
+  /** 0-based index in the line of the character the error points at (HAProxy's caret). */
+  errorIndex?: number;
 }
 
 export type EnvLookup = (name: string) => string | undefined;
@@ -30,6 +32,7 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
   let cur = '';
   let inWord = false;
   let quote: '"' | "'" | '' = '';
+  let quoteStart = 0;
   let i = 0;
   const n = line.length;
   while (i < n) {
@@ -39,7 +42,8 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
       cur += c; i++; continue;
     }
     if (c === '\\') {
-      if (i + 1 >= n) return { words, error: 'unexpected end of line after backslash' };
+      // A trailing backslash has nothing to escape: HAProxy keeps it as is.
+      if (i + 1 >= n) { cur += c; inWord = true; i++; continue; }
       const e = line[i + 1];
       inWord = true;
       if (e === 'r') { cur += '\r'; i += 2; continue; }
@@ -47,7 +51,7 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
       if (e === 't') { cur += '\t'; i += 2; continue; }
       if (e === 'x') {
         const hex = line.slice(i + 2, i + 4);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { words, error: `invalid hex escape '\\x${hex}'` };
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { words, error: 'truncated or invalid hexadecimal sequence', errorIndex: i };
         cur += String.fromCharCode(parseInt(hex, 16));
         i += 4;
         continue;
@@ -62,12 +66,12 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
       if (c === '"') { quote = ''; i++; continue; }
       if (c === '$') {
         const r = expandVar(line, i, env);
-        if (r.error) return { words, error: r.error };
+        if (r.error) return { words, error: r.error, errorIndex: r.errorIndex };
         if (r.consumed > 0) { cur += r.value; i += r.consumed; continue; }
       }
       cur += c; i++; continue;
     }
-    if (c === '"' || c === "'") { quote = c; inWord = true; i++; continue; }
+    if (c === '"' || c === "'") { quote = c; quoteStart = i; inWord = true; i++; continue; }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       if (inWord) { words.push(cur); cur = ''; inWord = false; }
       i++;
@@ -78,20 +82,22 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
     inWord = true;
     i++;
   }
-  if (quote) return { words, error: `unmatched ${quote === '"' ? 'double' : 'single'} quote` };
+  if (quote) return { words, error: 'unmatched quote', errorIndex: quoteStart };
   if (inWord) words.push(cur);
   return { words };
 }
 
 /** Expands `$NAME`, `${NAME}` or `${NAME-default}` at line[i] (which is '$'). */
-function expandVar(line: string, i: number, env: EnvLookup): { value: string; consumed: number; error?: string } {
+function expandVar(line: string, i: number, env: EnvLookup): { value: string; consumed: number; error?: string; errorIndex?: number } {
   if (line[i + 1] === '{') {
+    // Messages and positions as HAProxy's parse_line() (PARSE_ERR_BRACE, PARSE_ERR_VARNAME).
+    if (!/[A-Za-z_]/.test(line[i + 2] ?? '')) return { value: '', consumed: 0, error: 'forbidden first char in environment variable name', errorIndex: i + 2 };
     const close = line.indexOf('}', i + 2);
-    if (close < 0) return { value: '', consumed: 0, error: 'missing closing brace in environment variable reference' };
+    if (close < 0) return { value: '', consumed: 0, error: 'unmatched brace in environment variable name', errorIndex: i + 1 };
     const body = line.slice(i + 2, close);
     const dash = body.indexOf('-');
     const name = dash >= 0 ? body.slice(0, dash) : body;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { value: '', consumed: 0, error: `invalid environment variable name '${name}'` };
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { value: '', consumed: 0, error: 'unmatched brace in environment variable name', errorIndex: i + 1 };
     let v = env(name);
     if (v === undefined && dash >= 0) v = body.slice(dash + 1);
     return { value: v ?? '', consumed: close - i + 1 };

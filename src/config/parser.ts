@@ -2,18 +2,21 @@
  * The section state machine (HAProxy: cfgparse.c readcfgfile). Reads files line by line,
  * lexes them, applies conditional blocks, opens sections and dispatches every other line to
  * the keyword registry. Never throws for user errors: everything lands in {@link Diagnostics}
- * so that one run reports all of them.
+ * so that one run reports all of them, except where HAProxy itself stops reading (a proxy
+ * without a name, a broken `.if` block, an unknown `from` defaults): then the rest of the
+ * file is skipped and `diag.aborted` is set, as HAProxy's ERR_ABORT does.
  */
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lexLine } from './lexer';
 import { evaluateCondition } from './conditions';
-import { Diagnostics } from './diagnostics';
+import { Diagnostics, type DiagForm } from './diagnostics';
 import {
   bestMatch, findFamily, findKeyword, findSectionType, findUnsupported, isFamily, keywordNames,
   familyMemberNames, sectionTypeNames, type KeywordContext, type SectionName,
 } from './registry';
+import { haproxyFamilyMembers, haproxyHasFamily, haproxyHasKeyword, haproxyKeywordNames, HAPROXY_OTHER_SECTIONS } from './haproxy-keywords';
 import { newConfig, newProxyConfig, type Config, type ProxyCap, type ProxyConfig } from './model';
 
 const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
@@ -23,7 +26,10 @@ export interface ParseResult {
   diagnostics: Diagnostics;
 }
 
-/** Expands `-f` arguments: a directory contributes its `*.cfg` files in lexical order. */
+/**
+ * Expands `-f` arguments: a directory contributes its `*.cfg` files in lexical order
+ * (management.txt §2 "-f"); other files in it are ignored. Unreadable paths are reported.
+ */
 export function expandConfigPaths(paths: string[], diag: Diagnostics): string[] {
   const out: string[] = [];
   for (const p of paths) {
@@ -35,8 +41,19 @@ export function expandConfigPaths(paths: string[], diag: Diagnostics): string[] 
       continue;
     }
     if (st.isDirectory()) {
-      const files = readdirSync(p).filter((f) => f.endsWith('.cfg')).sort();
-      for (const f of files) out.push(join(p, f));
+      let files: string[];
+      try {
+        files = readdirSync(p).filter((f) => f.endsWith('.cfg')).sort();
+      } catch (e) {
+        diag.alert(`Could not open configuration directory ${p} : ${describeFsError(e)}`);
+        continue;
+      }
+      for (const f of files) {
+        const full = join(p, f);
+        try {
+          if (statSync(full).isFile()) out.push(full);
+        } catch { /* vanished while listing: ignore as HAProxy does */ }
+      }
     } else out.push(p);
   }
   return out;
@@ -46,6 +63,7 @@ function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'No such file or directory';
   if (code === 'EACCES') return 'Permission denied';
+  if (code === 'EISDIR') return 'Is a directory';
   return (e as Error).message;
 }
 
@@ -53,17 +71,30 @@ function describeFsError(e: unknown): string {
 interface ParserState {
   config: Config;
   diag: Diagnostics;
-  section: SectionName | '';
+  /** Current section; 'unsupported' swallows the lines of a section Fulcrum lacks. */
+  section: SectionName | '' | 'unsupported';
   sectionName: string;
   proxy?: ProxyConfig;
   sectionState?: unknown;
   /** Last defaults section declared (anonymous or named): what new proxies inherit. */
   lastDefaults?: ProxyConfig;
+  /** Every defaults section in order, to detect ambiguous `from` references. */
+  allDefaults: ProxyConfig[];
+  /** Set by an error that stops reading the current file (HAProxy's ERR_ABORT). */
+  abort: boolean;
 }
 
-/** Parses the given files (already expanded) into one Config. */
+function newState(diag: Diagnostics): ParserState {
+  return { config: newConfig(), diag, section: '', sectionName: '', allDefaults: [], abort: false };
+}
+
+/**
+ * Parses the given files (already expanded) into one Config. After each file that had
+ * errors, adds HAProxy's `Error(s) found in configuration file : F`; stops after a file
+ * whose parsing aborted.
+ */
 export function parseFiles(files: string[], diag = new Diagnostics()): ParseResult {
-  const st: ParserState = { config: newConfig(), diag, section: '', sectionName: '' };
+  const st = newState(diag);
   for (const file of files) {
     let text: string;
     try {
@@ -73,20 +104,27 @@ export function parseFiles(files: string[], diag = new Diagnostics()): ParseResu
       continue;
     }
     st.config.files.push(file);
-    parseText(st, file, text);
+    parseOneFile(st, file, text);
+    if (diag.aborted) break;
   }
-  endSection(st);
   return { config: st.config, diagnostics: diag };
 }
 
-/** Parses configuration text directly (tests, stdin). */
-export function parseString(text: string, file = 'inline.cfg'): ParseResult {
-  const diag = new Diagnostics();
-  const st: ParserState = { config: newConfig(), diag, section: '', sectionName: '' };
+/** Parses configuration text directly (tests, stdin), with the same summary lines. */
+export function parseString(text: string, file = 'inline.cfg', diag = new Diagnostics()): ParseResult {
+  const st = newState(diag);
   st.config.files.push(file);
+  parseOneFile(st, file, text);
+  return { config: st.config, diagnostics: diag };
+}
+
+function parseOneFile(st: ParserState, file: string, text: string): void {
+  const before = st.diag.errorCount;
+  st.abort = false;
   parseText(st, file, text);
   endSection(st);
-  return { config: st.config, diagnostics: diag };
+  if (st.abort) st.diag.aborted = true;
+  if (st.diag.errorCount > before) st.diag.alert(`Error(s) found in configuration file : ${file}`);
 }
 
 interface CondFrame {
@@ -100,88 +138,116 @@ interface CondFrame {
   line: number;
 }
 
+/** HAProxy's two-line excerpt under a positioned error: the line, then a caret. */
+function caretExcerpt(line: string, index: number): string {
+  const lead = line.length - line.trimStart().length;
+  return `\n  ${line.trimStart().replace(/\r$/, '')}\n  ${' '.repeat(Math.max(0, index - lead))}^`;
+}
+
 function parseText(st: ParserState, file: string, text: string): void {
   const lines = text.split('\n');
   const conds: CondFrame[] = [];
   const active = (): boolean => conds.length === 0 || conds[conds.length - 1].active;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < lines.length && !st.abort; i++) {
     const lineNo = i + 1;
     const raw = lines[i];
     const lx = lexLine(raw);
     if (lx.error) {
-      if (active()) st.diag.alert(`${lx.error}`, file, lineNo);
+      if (active()) {
+        const idx = lx.errorIndex ?? 0;
+        st.diag.alert(`${lx.error} at position ${idx + 1}:${caretExcerpt(raw, idx)}`, file, lineNo, 'parsing-tight');
+      }
       continue;
     }
     const words = lx.words;
     if (words.length === 0) continue;
-    const w0 = words[0];
-    if (w0.startsWith('.')) {
+    if (words[0].startsWith('.')) {
       handleDirective(st, file, lineNo, words, conds, active());
       continue;
     }
     if (!active()) continue;
     dispatchLine(st, file, lineNo, words);
   }
-  if (conds.length > 0) st.diag.alert(`unterminated '.if' at line ${conds[conds.length - 1].line}.`, file);
+  if (conds.length > 0 && !st.abort) {
+    st.diag.alert(`non-terminated '.if' block.`, file, conds[0].line, 'parsing-tight');
+    st.abort = true;
+  }
 }
+
+/** `.diag/.notice/.warning/.alert` severities (configuration.txt §2.4). */
+const MESSAGE_DIRECTIVES: Record<string, 'alert' | 'warning' | 'notice' | 'diag'> = {
+  '.alert': 'alert', '.warning': 'warning', '.notice': 'notice', '.diag': 'diag',
+};
 
 function handleDirective(st: ParserState, file: string, line: number, words: string[], conds: CondFrame[], active: boolean): void {
   const d = words[0];
   const rest = words.slice(1);
   const top = conds[conds.length - 1];
-  switch (d) {
-    case '.if': {
-      let value = false;
-      if (active) {
-        const r = evaluateCondition(rest);
-        if (r.error !== undefined) st.diag.alert(`failed to parse condition: ${r.error}.`, file, line);
-        else value = r.value;
-      }
-      conds.push({ taken: value, active: active && value, parentActive: active, seenElse: false, line });
-      return;
+  const fatal = (msg: string): void => {
+    st.diag.alert(msg, file, line, 'parsing-tight');
+    st.abort = true;
+  };
+  const evaluate = (): boolean | undefined => {
+    const r = evaluateCondition(rest);
+    if (r.error === undefined) return r.value;
+    const pos = r.position ?? 1;
+    const shown = `${d} ${rest.join(' ')}`;
+    fatal(`${r.error} in '${d}' at position ${pos}:${caretExcerpt(shown, d.length + pos)}`);
+    return undefined;
+  };
+  if (d === '.if') {
+    let value = false;
+    if (active) {
+      const v = evaluate();
+      if (v === undefined) return;
+      value = v;
     }
-    case '.elif': {
-      if (!top) { st.diag.alert(`'.elif' without matching '.if'.`, file, line); return; }
-      if (top.seenElse) { st.diag.alert(`'.elif' after '.else' is not permitted.`, file, line); return; }
-      if (top.taken || !top.parentActive) { top.active = false; return; }
-      const r = evaluateCondition(rest);
-      if (r.error !== undefined) { st.diag.alert(`failed to parse condition: ${r.error}.`, file, line); top.active = false; return; }
-      top.active = r.value;
-      top.taken = r.value;
-      return;
-    }
-    case '.else':
-      if (!top) { st.diag.alert(`'.else' without matching '.if'.`, file, line); return; }
-      if (top.seenElse) { st.diag.alert(`'.else' after '.else' is not permitted.`, file, line); return; }
-      top.seenElse = true;
-      top.active = top.parentActive && !top.taken;
-      top.taken = true;
-      return;
-    case '.endif':
-      if (!top) { st.diag.alert(`'.endif' without matching '.if'.`, file, line); return; }
-      conds.pop();
-      return;
-    case '.diag':
-    case '.notice':
-    case '.warning':
-    case '.alert': {
-      if (!active) return;
-      const msg = rest.join(' ');
-      const sev = d === '.alert' ? 'alert' : d === '.warning' ? 'warning' : d === '.notice' ? 'notice' : 'diag';
-      st.diag.add(sev, msg, file, line);
-      return;
-    }
-    default:
-      if (active) st.diag.alert(`unknown directive '${d}'`, file, line);
+    conds.push({ taken: value, active: active && value, parentActive: active, seenElse: false, line });
+    return;
   }
+  if (d === '.elif') {
+    if (!top) return fatal(`lone '.elif' with no matching '.if'.`);
+    if (top.seenElse) return fatal(`'.elif' after '.else' is not permitted.`);
+    if (top.taken || !top.parentActive) { top.active = false; return; }
+    const v = evaluate();
+    if (v === undefined) return;
+    top.active = v;
+    top.taken = v;
+    return;
+  }
+  if (d === '.else') {
+    if (!top) return fatal(`lone '.else' with no matching '.if'.`);
+    if (top.seenElse) return fatal(`'.else' after '.else' is not permitted.`);
+    top.seenElse = true;
+    top.active = top.parentActive && !top.taken;
+    top.taken = true;
+    return;
+  }
+  if (d === '.endif') {
+    if (!top) return fatal(`lone '.endif' with no matching '.if'.`);
+    conds.pop();
+    return;
+  }
+  if (!active) return;
+  const sev = MESSAGE_DIRECTIVES[d];
+  if (!sev) {
+    st.diag.alert(`unknown directive '${d}'.`, file, line, 'parsing-tight');
+    return;
+  }
+  // One argument only: HAProxy asks for quotes rather than joining words.
+  if (rest.length > 1) {
+    st.diag.alert(`Unexpected argument '${rest[1]}' for '${d}'. Use quotes if the message should contain spaces.`, file, line, 'parsing-tight');
+    return;
+  }
+  st.diag.add(sev, `'${rest[0] ?? ''}'.`, file, line, 'parsing-tight');
 }
 
 function isSectionWord(w: string): boolean {
-  return w === 'global' || PROXY_SECTIONS.has(w) || findSectionType(w) !== undefined;
+  return w === 'global' || PROXY_SECTIONS.has(w) || findSectionType(w) !== undefined || HAPROXY_OTHER_SECTIONS.has(w);
 }
 
 function endSection(st: ParserState): void {
-  if (st.section && !PROXY_SECTIONS.has(st.section) && st.section !== 'global') {
+  if (st.section && !PROXY_SECTIONS.has(st.section) && st.section !== 'global' && st.section !== 'unsupported') {
     const t = findSectionType(st.section);
     t?.end?.(st.sectionState, {
       config: st.config,
@@ -203,9 +269,9 @@ function makeContext(st: ParserState, file: string, line: number, args: string[]
     config: st.config,
     sectionState: st.sectionState,
     src: { file, line },
-    error: (m) => diag.alert(m, file, line),
-    warning: (m) => diag.warning(m, file, line),
-    notice: (m) => diag.notice(m, file, line),
+    error: (m, form?: DiagForm) => diag.alert(m, file, line, form),
+    warning: (m, form?: DiagForm) => diag.warning(m, file, line, form),
+    notice: (m, form?: DiagForm) => diag.notice(m, file, line, form),
   };
 }
 
@@ -213,53 +279,73 @@ function openSection(st: ParserState, file: string, line: number, words: string[
   endSection(st);
   const kind = words[0];
   if (kind === 'global') {
+    // Several global sections are merged, as HAProxy does: nothing to reset.
     st.section = 'global';
     st.sectionName = '';
-    if (words.length > 1) st.diag.alert(`'global' does not take arguments.`, file, line);
     return;
   }
   if (PROXY_SECTIONS.has(kind)) {
     openProxy(st, file, line, kind as ProxyCap, words);
     return;
   }
-  const t = findSectionType(kind)!;
+  const t = findSectionType(kind);
+  if (!t) {
+    st.diag.alert(`'${kind}' is not supported by Fulcrum yet.`, file, line);
+    st.section = 'unsupported';
+    st.sectionName = words[1] ?? '';
+    return;
+  }
   st.section = kind as SectionName;
   st.sectionName = words[1] ?? '';
   st.sectionState = t.start(makeContext(st, file, line, words, false, false));
 }
 
-const NAME_RE = /^[A-Za-z0-9_.:-]+$/;
+/** Characters HAProxy allows in proxy names (invalid_char() in tools.c). */
+const NAME_CHAR = /^[A-Za-z0-9_.:-]$/;
+
+/** HAProxy's proxy_type_str(): how messages name each kind of proxy. */
+const TYPE_STR: Record<ProxyCap, string> = { frontend: 'frontend', backend: 'backend', listen: 'proxy', defaults: 'defaults' };
+
+function hasFe(cap: ProxyCap): boolean { return cap === 'frontend' || cap === 'listen'; }
 
 function openProxy(st: ParserState, file: string, line: number, cap: ProxyCap, words: string[]): void {
   const diag = st.diag;
-  let name = words[1] ?? '';
-  let fromName: string | undefined;
-  const fromIdx = words.indexOf('from');
-  if (fromIdx === 1) name = '';
-  if (fromIdx >= 1) {
-    fromName = words[fromIdx + 1];
-    if (fromName === undefined) diag.alert(`'${cap}' : 'from' expects a defaults section name.`, file, line);
-  }
+  // `defaults [NAME] [from DEFAULTS]`, `frontend NAME [from DEFAULTS]` (configuration.txt §4).
+  let rest = words.slice(1);
+  let name = '';
+  if (rest.length > 0 && rest[0] !== 'from') { name = rest[0]; rest = rest.slice(1); }
   st.section = cap;
   st.sectionName = name;
   if (cap !== 'defaults' && !name) {
-    diag.alert(`'${cap}' expects <name> as an argument.`, file, line);
-  } else if (name && !NAME_RE.test(name)) {
-    diag.alert(`character '${[...name].find((c) => !NAME_RE.test(c))}' is not permitted in '${cap}' name '${name}'.`, file, line);
+    diag.alert(`'${cap}' expects an <id> argument`, file, line);
+    st.abort = true;
+    return;
   }
-  const extra = fromIdx >= 1 ? words.slice(fromIdx + 2) : words.slice(2);
-  if (extra.length > 0) diag.alert(`'${cap} ${name}' : unexpected argument '${extra[0]}'.`, file, line);
+  const bad = [...name].find((c) => !NAME_CHAR.test(c));
+  if (bad !== undefined) diag.alert(`character '${bad}' is not permitted in '${cap}' name '${name}'.`, file, line);
+  let fromName: string | undefined;
+  if (rest.length > 0) {
+    if (rest[0] !== 'from' || rest.length !== 2) {
+      // HAProxy 1.x let `listen NAME ADDR` declare an address; 2.x rejects any extra word so.
+      diag.alert(`please use the 'bind' keyword for listening addresses.`, file, line);
+    } else fromName = rest[1];
+  }
 
   let base: ProxyConfig | undefined = st.lastDefaults;
   if (fromName !== undefined) {
-    base = st.config.defaults.get(fromName);
-    if (!base || fromName === '') {
-      diag.alert(`${cap} '${name}': unable to find defaults section '${fromName}'.`, file, line);
-      base = undefined;
+    const matches = st.allDefaults.filter((d) => d.name === fromName);
+    if (matches.length === 0) {
+      diag.alert(`defaults section '${fromName}' not found for ${TYPE_STR[cap]} '${name}'.`, file, line);
+      st.abort = true;
+      return;
     }
+    if (matches.length > 1) {
+      diag.alert(`ambiguous defaults section name '${fromName}' referenced by ${TYPE_STR[cap]} '${name}' exists at least at ${matches[0].src.file}:${matches[0].src.line} and ${matches[1].src.file}:${matches[1].src.line}.`, file, line);
+    }
+    base = matches[matches.length - 1];
   }
-  let proxy: ProxyConfig;
   const src = { file, line };
+  let proxy: ProxyConfig;
   if (base) {
     proxy = structuredClone(base);
     proxy.name = name;
@@ -275,27 +361,29 @@ function openProxy(st: ParserState, file: string, line: number, cap: ProxyCap, w
     proxy = newProxyConfig(name, cap, src);
   }
   if (cap === 'defaults') {
-    if (name) {
-      const prev = st.config.defaults.get(name);
-      if (prev) diag.alert(`defaults section '${name}' has the same name as another defaults section declared at ${prev.src.file}:${prev.src.line}.`, file, line);
-      const clash = st.config.proxies.find((p) => p.name === name);
-      if (clash) diag.alert(`defaults section '${name}' has the same name as ${clash.cap} '${name}' declared at ${clash.src.file}:${clash.src.line}.`, file, line);
-    }
+    st.allDefaults.push(proxy);
     st.config.defaults.set(name, proxy);
     st.lastDefaults = proxy;
-  } else if (name) {
-    for (const other of st.config.proxies) {
-      if (other.name !== name) continue;
-      // A frontend and a backend may share a name; anything else clashes (proxy.c proxy_check_duplicate).
-      const pair = new Set([other.cap, cap]);
-      if (pair.size === 2 && pair.has('frontend') && pair.has('backend')) continue;
-      diag.alert(`${cap} '${name}' has the same name as ${other.cap} '${name}' declared at ${other.src.file}:${other.src.line}.`, file, line);
+  } else {
+    // cfg_parse_listen: a proxy with frontend capability clashes with any other one having
+    // it, a backend with any other backend-capable one (so `frontend X` + `backend X` is fine).
+    const clash = st.config.proxies.find((o) => o.name === name && (hasFe(cap) ? hasFe(o.cap) : o.cap !== 'frontend'));
+    if (clash) {
+      diag.alert(`${TYPE_STR[cap]} '${name}' has the same name as ${TYPE_STR[clash.cap]} '${name}' declared at ${clash.src.file}:${clash.src.line}.`, file, line, 'Parsing-tight');
     }
-    const dflt = st.config.defaults.get(name);
-    if (dflt && name) diag.alert(`${cap} '${name}' has the same name as defaults section '${name}' declared at ${dflt.src.file}:${dflt.src.line}.`, file, line);
     st.config.proxies.push(proxy);
   }
   st.proxy = proxy;
+}
+
+/** Keywords (besides options) HAProxy accepts after `no` (cfgparse.c). */
+const NEGATABLE_WORDS = 'options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping';
+
+/** Suggestion candidates for an unknown first word: Fulcrum's plus HAProxy's, as HAProxy suggests. */
+function keywordCandidates(section: SectionName): Set<string> {
+  const out = new Set(haproxyKeywordNames(section));
+  for (const k of keywordNames(section)) out.add(k.split(' ')[0]);
+  return out;
 }
 
 function dispatchLine(st: ParserState, file: string, line: number, words: string[]): void {
@@ -303,6 +391,7 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
     openSection(st, file, line, words);
     return;
   }
+  if (st.section === 'unsupported') return;
   const diag = st.diag;
   if (!st.section) {
     diag.alert(`unknown keyword '${words[0]}' out of section.`, file, line);
@@ -311,53 +400,57 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
   let negated = false;
   let reset = false;
   let args = words;
-  if (args[0] === 'no' && args.length > 1) { negated = true; args = args.slice(1); }
-  else if (args[0] === 'default' && args.length > 1 && args[1] === 'option') { reset = true; args = args.slice(1); }
+  if (args[0] === 'no') { negated = true; args = args.slice(1); }
+  else if (args[0] === 'default') { reset = true; args = args.slice(1); }
   const section = st.section as SectionName;
   const ctx = makeContext(st, file, line, args, negated, reset);
-  const kwName = args[0];
+  const kwName = args[0] ?? '';
+  if ((negated || reset) && kwName !== 'option') {
+    const kw = findKeyword(kwName);
+    if (!kw?.negatable) {
+      ctx.error(`negation/default currently supported only for ${NEGATABLE_WORDS}.`, 'parsing-tight');
+      return;
+    }
+  }
 
-  if (isFamily(kwName)) {
-    const table = findFamily(kwName)!;
-    const sub = args[1];
-    const kw = sub !== undefined ? table.get(sub) : undefined;
-    if (!kw) {
-      const uns = sub !== undefined ? findUnsupported(`${kwName} ${sub}`) : undefined;
-      if (uns && uns.sections.includes(section)) {
-        reportUnsupported(ctx, `${kwName} ${sub}`, uns);
-        return;
-      }
-      if (sub === undefined) {
-        ctx.error(`'${kwName}' expects an argument.`);
-        return;
-      }
-      const hint = bestMatch(sub, familyMemberNames(kwName, section));
-      ctx.error(`unknown ${kwName === 'option' ? 'option' : `'${kwName}' keyword`} '${sub}'${hint ? `; did you mean '${hint}' maybe ?` : '.'}`);
-      return;
-    }
-    if (!checkSection(ctx, `${kwName} ${sub}`, kw.sections)) return;
-    if (negated && !kw.negatable) {
-      ctx.error(`negation/default is not supported for ${kwName} '${sub}'.`);
-      return;
-    }
-    kw.parse(ctx);
+  if (isFamily(kwName) || haproxyHasFamily(kwName)) {
+    dispatchFamily(ctx, section, kwName, args[1]);
     return;
   }
   const kw = findKeyword(kwName);
   if (!kw) {
     const uns = findUnsupported(kwName);
-    if (uns && uns.sections.includes(section)) {
-      reportUnsupported(ctx, kwName, uns);
-      return;
-    }
-    const hint = bestMatch(kwName, keywordNames(section).filter((k) => !k.includes(' ')));
+    if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, kwName, uns);
+    if (haproxyHasKeyword(section, kwName)) return reportUnsupported(ctx, kwName, { advice: '', fatal: true });
+    const hint = bestMatch(kwName, keywordCandidates(section));
     ctx.error(`unknown keyword '${kwName}' in '${section}' section${hint ? `; did you mean '${hint}' maybe ?` : ''}`);
     return;
   }
   if (!checkSection(ctx, kwName, kw.sections)) return;
-  if (negated && !kw.negatable) {
-    ctx.error(`negation is not supported for keyword '${kwName}'.`);
-    return;
+  kw.parse(ctx);
+}
+
+/** `option X`, `timeout X`, `stats X` ...: the second word selects the handler. */
+function dispatchFamily(ctx: KeywordContext, section: SectionName, family: string, sub: string | undefined): void {
+  const kw = sub !== undefined ? findFamily(family)?.get(sub) : undefined;
+  const full = `${family} ${sub ?? ''}`;
+  if (!kw) {
+    if (sub === undefined && family === 'option') return ctx.error(`'option' expects an option name.`, 'parsing-tight');
+    if (ctx.negated || ctx.reset) {
+      if (family === 'option') return ctx.error(`negation/default is not supported for option '${sub ?? ''}'.`, 'parsing-tight');
+    }
+    const uns = sub !== undefined ? findUnsupported(full) : undefined;
+    if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, full, uns);
+    if (sub !== undefined && haproxyHasKeyword(section, full)) return reportUnsupported(ctx, full, { advice: '', fatal: true });
+    if (sub === undefined) return ctx.error(`'${family}' expects an argument.`);
+    const candidates = new Set([...familyMemberNames(family, section), ...haproxyFamilyMembers(family, section)]);
+    const hint = bestMatch(sub, candidates);
+    if (family === 'option') return ctx.error(`unknown option '${sub}'${hint ? `; did you mean '${hint}' maybe ?` : '.'}`);
+    return ctx.error(`unknown '${family}' keyword '${sub}' in '${section}' section${hint ? `; did you mean '${hint}' maybe ?` : '.'}`);
+  }
+  if (!checkSection(ctx, full, kw.sections)) return;
+  if ((ctx.negated || ctx.reset) && !kw.negatable) {
+    return ctx.error(`negation/default is not supported for ${family} '${sub}'.`, 'parsing-tight');
   }
   kw.parse(ctx);
 }
@@ -376,12 +469,11 @@ function reportUnsupported(ctx: KeywordContext, name: string, u: { advice: strin
 function checkSection(ctx: KeywordContext, name: string, sections: readonly SectionName[]): boolean {
   if (sections.includes(ctx.section)) return true;
   const p = ctx.proxy;
-  if (p && ctx.section !== 'defaults' && (ctx.section === 'frontend' || ctx.section === 'backend')) {
+  if (p && (ctx.section === 'frontend' || ctx.section === 'backend') && sections.includes('listen')) {
     const missing = ctx.section === 'frontend' ? 'backend' : 'frontend';
-    if (sections.includes('listen')) {
-      ctx.warning(`'${name}' ignored because ${ctx.section} '${p.name}' has no ${missing} capability.`);
-      return false;
-    }
+    const shown = name.startsWith('option ') ? name.slice(7) : name;
+    ctx.warning(`'${shown}' ignored because ${ctx.section} '${p.name}' has no ${missing} capability.`);
+    return false;
   }
   ctx.error(`'${name}' not allowed in '${ctx.section}' section.`);
   return false;

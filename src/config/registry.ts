@@ -5,6 +5,7 @@
  */
 
 import type { Config, ProxyConfig, ServerConfig, BindConfig, SourceRef } from './model';
+import type { DiagForm } from './diagnostics';
 
 /** Section names as written in the configuration. */
 export type SectionName =
@@ -41,10 +42,13 @@ export interface KeywordContext {
   readonly sectionState?: unknown;
   /** Source reference of this line. */
   readonly src: SourceRef;
-  /** Report a fatal error for this line (the framework adds `parsing [file:line] : `). */
-  error(message: string): void;
-  warning(message: string): void;
-  notice(message: string): void;
+  /**
+   * Report a fatal error for this line (the framework adds `parsing [file:line] : `).
+   * `form` picks another location form where HAProxy uses one (see DiagForm).
+   */
+  error(message: string, form?: DiagForm): void;
+  warning(message: string, form?: DiagForm): void;
+  notice(message: string, form?: DiagForm): void;
 }
 
 export interface SectionKeyword {
@@ -70,8 +74,8 @@ export interface ParamContext {
   readonly config: Config;
   /** True when parsing `default-server`. */
   readonly isDefaultServer: boolean;
-  error(message: string): void;
-  warning(message: string): void;
+  error(message: string, form?: DiagForm): void;
+  warning(message: string, form?: DiagForm): void;
 }
 
 export interface ServerKeyword {
