@@ -4,3 +4,4 @@
  */
 
 import './roundrobin';
+import './static-rr';
