@@ -1,0 +1,37 @@
+'use strict';
+// Runs wrk (pinned with the load-generator CPU) and returns its numbers as an object.
+
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { wrapCommand } = require('./util');
+
+const LUA = path.join(__dirname, 'report.lua');
+
+/**
+ * runWrk({ url, connections, threads, seconds, cpu, timeoutS }) resolves
+ * { requests, duration_us, bytes, errors{connect,read,write,status,timeout}, lat_us{p50,p90,p99,max,mean},
+ *   rps, mbps, raw } or rejects with wrk's output when wrk fails or prints no result line.
+ */
+function runWrk({ url, connections, threads = 1, seconds, cpu, timeoutS = 5 }) {
+  const argv = wrapCommand(['wrk', '--latency', '-t', String(threads), '-c', String(connections),
+    '-d', `${seconds}s`, '--timeout', `${timeoutS}s`, '-s', LUA, url], cpu);
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const m = /^WRKJSON (.*)$/m.exec(out);
+      if (!m) return reject(new Error(`wrk exited ${code} without a result: ${out.slice(-2000)}`));
+      const r = JSON.parse(m[1]);
+      const secs = r.duration_us / 1e6;
+      r.rps = r.requests / secs;
+      r.mbps = r.bytes / secs / 1e6;
+      r.raw = out;
+      resolve(r);
+    });
+  });
+}
+
+module.exports = { runWrk };
