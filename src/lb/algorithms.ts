@@ -5,3 +5,5 @@
 
 import './roundrobin';
 import './static-rr';
+import './leastconn';
+import './first';

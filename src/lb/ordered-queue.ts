@@ -17,6 +17,9 @@ export class OrderedQueue<T extends QueueItem> {
 
   get size(): number { return this.items.length; }
 
+  /** The item at position `i` (0 = first); `i` must be < size. */
+  at(i: number): T { return this.items[i]; }
+
   /** The item with the lowest key (the earliest inserted among equals), or undefined. */
   first(): T | undefined { return this.items[0]; }
 

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadFixtures, makeBackend, pickCtx } from './helpers';
+import type { Balancer } from '../../../src/lb/balancer';
+import type { Server } from '../../../src/proxy/server';
+
+/** Replays with connections opened and closed around each pick, as the data plane does. */
+function run(balancer: Balancer, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = balancer.pick(pickCtx())!;
+    s.curConns++;
+    balancer.takeConn?.(s);
+    s.curConns--;
+    balancer.dropConn?.(s);
+    out.push(s.name);
+  }
+  return out;
+}
+
+for (const sc of loadFixtures('leastconn')) {
+  test(`leastconn matches HAProxy 2.6: ${sc.name}`, () => {
+    const { balancer } = makeBackend({ algorithm: 'leastconn', servers: sc.servers });
+    const total = sc.steps.reduce((a, st) => a + ('requests' in st ? st.requests : 0), 0);
+    assert.equal(run(balancer, total).join(' '), sc.sequence.join(' '));
+  });
+}
+
+test('leastconn: the least loaded server relative to its weight', () => {
+  const { backend, balancer } = makeBackend({ algorithm: 'leastconn', servers: [{ name: 'a', weight: 1 }, { name: 'b', weight: 2 }, { name: 'c', weight: 1 }] });
+  const open: Server[] = [];
+  for (let i = 0; i < 8; i++) {
+    const s = balancer.pick(pickCtx())!;
+    s.curConns++;
+    balancer.takeConn!(s);
+    open.push(s);
+  }
+  const count = (n: string) => backend.findServer(n)!.curConns;
+  // b has twice the weight: it holds about twice the connections of a and c.
+  assert.equal(count('a') + count('b') + count('c'), 8);
+  assert.ok(count('b') >= 3 && count('b') <= 5, `b has ${count('b')}`);
+  assert.ok(Math.abs(count('a') - count('c')) <= 1);
+  // Closing all of a's connections makes a the next choice.
+  for (const s of open.filter((x) => x.name === 'a')) { s.curConns--; balancer.dropConn!(s); }
+  assert.equal(balancer.pick(pickCtx())!.name, 'a');
+});
+
+test('leastconn: a server at maxconn + maxqueue is skipped', () => {
+  const { backend, balancer } = makeBackend({ algorithm: 'leastconn', servers: [{ name: 'a', maxconn: 1 }, { name: 'b', maxconn: 5 }] });
+  const a = backend.findServer('a')!;
+  a.curConns = 1;
+  balancer.takeConn!(a);
+  const b = backend.findServer('b')!;
+  b.curConns = 3;
+  balancer.takeConn!(b);
+  assert.equal(balancer.pick(pickCtx())!.name, 'b');
+});
