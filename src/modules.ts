@@ -6,3 +6,4 @@
  */
 
 import './proxy/keywords';
+import './process/keywords';

@@ -24,6 +24,12 @@ export interface Diagnostic {
   message: string;
   /** Location form (default `parsing`). */
   form?: DiagForm;
+  /**
+   * An alert that does not make the configuration invalid (HAProxy's ERR_ALERT without
+   * ERR_FATAL, e.g. "'chroot' already specified. Continuing."): printed as [ALERT], counted
+   * like a warning.
+   */
+  nonFatal?: boolean;
 }
 
 export class Diagnostics {
@@ -41,13 +47,19 @@ export class Diagnostics {
   alert(message: string, file?: string, line?: number, form?: DiagForm): void { this.add('alert', message, file, line, form); }
   warning(message: string, file?: string, line?: number, form?: DiagForm): void { this.add('warning', message, file, line, form); }
   notice(message: string, file?: string, line?: number, form?: DiagForm): void { this.add('notice', message, file, line, form); }
+  /** Adds a non-fatal alert (see {@link Diagnostic.nonFatal}). */
+  softAlert(message: string, file?: string, line?: number, form?: DiagForm): void {
+    this.items.push({ severity: 'alert', message, file, line, form, nonFatal: true });
+  }
 
-  get errorCount(): number { return this.items.filter((d) => d.severity === 'alert').length; }
-  get warningCount(): number { return this.items.filter((d) => d.severity === 'warning').length; }
+  /** Fatal alerts: any makes the configuration invalid. */
+  get errorCount(): number { return this.items.filter((d) => d.severity === 'alert' && !d.nonFatal).length; }
+  /** Warnings and non-fatal alerts (`-c` then prints "Warnings were found."). */
+  get warningCount(): number { return this.items.filter((d) => d.severity === 'warning' || d.nonFatal).length; }
   /** Files with at least one alert located in them, in first-error order. */
   filesWithErrors(): string[] {
     const out: string[] = [];
-    for (const d of this.items) if (d.severity === 'alert' && d.file !== undefined && !out.includes(d.file)) out.push(d.file);
+    for (const d of this.items) if (d.severity === 'alert' && !d.nonFatal && d.file !== undefined && !out.includes(d.file)) out.push(d.file);
     return out;
   }
 }

@@ -326,11 +326,11 @@ export function haproxyKeywordNames(section: string): string[] {
   return [...out];
 }
 
-/** Members of `family` HAProxy 2.6 accepts in `section` (`httplog` for `option`). */
-export function haproxyFamilyMembers(family: string, section: string): string[] {
+/** Members of `family` HAProxy 2.6 accepts in `section`, or in any section when omitted. */
+export function haproxyFamilyMembers(family: string, section?: string): string[] {
   const out: string[] = [];
   for (const [name, secs] of HAPROXY_PROXY_KEYWORDS) {
-    if (name.startsWith(family + ' ') && secs.includes(section as ProxySection)) out.push(name.slice(family.length + 1));
+    if (name.startsWith(family + ' ') && (section === undefined || secs.includes(section as ProxySection))) out.push(name.slice(family.length + 1));
   }
   return out;
 }

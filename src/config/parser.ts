@@ -272,6 +272,7 @@ function makeContext(st: ParserState, file: string, line: number, args: string[]
     error: (m, form?: DiagForm) => diag.alert(m, file, line, form),
     warning: (m, form?: DiagForm) => diag.warning(m, file, line, form),
     notice: (m, form?: DiagForm) => diag.notice(m, file, line, form),
+    softAlert: (m, form?: DiagForm) => diag.softAlert(m, file, line, form),
   };
 }
 
@@ -443,7 +444,8 @@ function dispatchFamily(ctx: KeywordContext, section: SectionName, family: strin
     if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, full, uns);
     if (sub !== undefined && haproxyHasKeyword(section, full)) return reportUnsupported(ctx, full, { advice: '', fatal: true });
     if (sub === undefined) return ctx.error(`'${family}' expects an argument.`);
-    const candidates = new Set([...familyMemberNames(family, section), ...haproxyFamilyMembers(family, section)]);
+    // HAProxy suggests among every option, whatever the section (proxy_find_best_option).
+    const candidates = new Set([...familyMemberNames(family), ...haproxyFamilyMembers(family)]);
     const hint = bestMatch(sub, candidates);
     if (family === 'option') return ctx.error(`unknown option '${sub}'${hint ? `; did you mean '${hint}' maybe ?` : '.'}`);
     return ctx.error(`unknown '${family}' keyword '${sub}' in '${section}' section${hint ? `; did you mean '${hint}' maybe ?` : '.'}`);

@@ -49,6 +49,8 @@ export interface KeywordContext {
   error(message: string, form?: DiagForm): void;
   warning(message: string, form?: DiagForm): void;
   notice(message: string, form?: DiagForm): void;
+  /** An [ALERT] that does not invalidate the configuration (HAProxy's ERR_ALERT alone). */
+  softAlert?(message: string, form?: DiagForm): void;
 }
 
 export interface SectionKeyword {
@@ -198,41 +200,54 @@ export function bindKeywordNames(): string[] { return [...bindKeywords.keys()]; 
 export function sectionTypeNames(): string[] { return [...sectionTypes.keys()]; }
 
 /**
- * Closest candidate to `word`, or undefined when nothing is close enough. Uses the
- * Damerau-Levenshtein distance, accepting up to a third of the word's length (at least 2),
- * which catches typos (`defualt_backend`) and near-words (`balanc`).
+ * Closest candidate to `word`, or undefined when nothing is close enough. Same measure as
+ * HAProxy's cfg_find_best_match() so that suggestions agree with it: each word is reduced to
+ * counts of its character-class transitions (letters by letter, case-insensitive; digits;
+ * other; plus begin and end marks), the distance is the sum of absolute count differences,
+ * and the best candidate is dropped when its distance exceeds twice the length of either word.
+ * Ties keep the first candidate.
  */
 export function bestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  const sig = fingerprint(word);
   let best: string | undefined;
   let bestDist = Infinity;
-  const limit = Math.max(2, Math.floor(word.length / 3));
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    const d = fingerprintDistance(sig, fingerprint(c));
     if (d < bestDist) {
       bestDist = d;
       best = c;
     }
   }
-  return bestDist <= limit ? best : undefined;
+  if (best === undefined || bestDist > 2 * word.length || bestDist > 2 * best.length) return undefined;
+  return best;
 }
 
-function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => {
-    const row = new Array<number>(n + 1).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j <= n; j++) d[0][j] = j;
-  for (let i = 1; i <= m; i++) {
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
+/** Character class for fingerprints: 0..25 letters, 26 digit, 27 other (28 begin, 29 end). */
+function charClass(c: string): number {
+  const code = c.toLowerCase().charCodeAt(0);
+  if (code >= 97 && code <= 122) return code - 97;
+  if (code >= 48 && code <= 57) return 26;
+  return 27;
+}
+
+/** Transition counts between consecutive character classes, as a sparse map from*32+to. */
+function fingerprint(word: string): Map<number, number> {
+  const fp = new Map<number, number>();
+  let from = 28;
+  for (const c of [...word, '']) {
+    const to = c === '' ? 29 : charClass(c);
+    const k = from * 32 + to;
+    fp.set(k, (fp.get(k) ?? 0) + 1);
+    from = to;
   }
-  return d[m][n];
+  return fp;
+}
+
+function fingerprintDistance(a: Map<number, number>, b: Map<number, number>): number {
+  let d = 0;
+  for (const [k, v] of a) d += Math.abs(v - (b.get(k) ?? 0));
+  for (const [k, v] of b) if (!a.has(k)) d += v;
+  return d;
 }
 
 /** Lines for `-dK`: every registered keyword grouped by section. */
