@@ -6,4 +6,5 @@
  */
 
 import './proxy/keywords';
+import './proxy/build';
 import './process/keywords';

@@ -5,7 +5,7 @@
  */
 
 /** First character of the termination state (HAProxy SF_ERR_*), '-' for a normal end. */
-export type TermCause = '-' | 'C' | 'S' | 'P' | 'L' | 'R' | 'I' | 'D' | 'U' | 'K';
+export type TermCause = '-' | 'C' | 'S' | 'c' | 's' | 'P' | 'L' | 'R' | 'I' | 'D' | 'U' | 'K';
 /** Second character: the phase (SF_FINST_*), '-' for a normal end. */
 export type TermPhase = '-' | 'R' | 'Q' | 'C' | 'H' | 'D' | 'L' | 'T';
 

@@ -1,0 +1,168 @@
+/**
+ * Server assignment and connection establishment for a backend (HAProxy: backend.c
+ * assign_server / connect_server, stream.c retries). A request asks {@link assignServer} for a
+ * server (the balancer decides), then {@link connectServer} reuses an idle connection or
+ * opens one, retrying per `retries` with the turn-around delay and `option redispatch`.
+ */
+
+import net from 'node:net';
+import type { Proxy } from './proxy';
+import type { Server } from './server';
+import type { SampleContext } from '../sample/context';
+import type { PickExplanation } from '../lb/balancer';
+import type { TermCause } from './stream-record';
+import { adoptServerSocket, takeIdle, type PooledSocket, type ServerSocketOwner } from './reuse';
+import { processQueue } from './queue';
+import { rt } from './runtime-config';
+
+export type AssignResult =
+  | { kind: 'server'; server: Server }
+  | { kind: 'queue' }
+  | { kind: 'none' };
+
+/**
+ * Picks a server for a new request. Returns 'queue' when usable servers exist but all are at
+ * their maxconn (the caller waits in the backend queue), 'none' when no server is usable.
+ */
+export function assignServer(be: Proxy, sample: SampleContext, avoid: Server | undefined, explain: PickExplanation | undefined): AssignResult {
+  const b = be.balancer;
+  if (!b) return { kind: 'none' };
+  const s = b.pick({ sample }, avoid, explain);
+  if (!s) {
+    for (const x of be.servers) if (x.isUsable) return { kind: 'queue' };
+    return { kind: 'none' };
+  }
+  if (!s.hasFreeSlot) return { kind: 'queue' };
+  s.counters.lbTotal++;
+  be.beCounters.lbTotal++;
+  return { kind: 'server', server: s };
+}
+
+/** Releases a server slot taken by a request, and lets queued requests in. */
+export function releaseServer(server: Server, be: Proxy): void {
+  if (server.curConns > 0) server.curConns--;
+  server.backend.balancer?.dropConn?.(server);
+  processQueue(be, server);
+}
+
+/** What a connection attempt reports to (the HTTP or TCP stream). */
+export interface ConnectTarget extends ServerSocketOwner {
+  server: Server | null;
+  armConnectTimer(ms: number | undefined): void;
+  disarmTimer(): void;
+  retryLater(ms: number): void;
+  switchServer(server: Server): void;
+  connected(sock: PooledSocket, reused: boolean, retries: number): void;
+  connectFailed(cause: TermCause, retries: number): void;
+  /** Bytes to send before anything else on a new connection (PROXY protocol header). */
+  preamble?(server: Server): Buffer | undefined;
+}
+
+/** One request's connection attempts (kept across retries). */
+export class ConnectAttempt {
+  retries = 0;
+  failed: Server | undefined;
+  private sock: net.Socket | null = null;
+  private readonly target: ConnectTarget;
+  private readonly be: Proxy;
+
+  constructor(target: ConnectTarget, be: Proxy) {
+    this.target = target;
+    this.be = be;
+  }
+
+  /** Starts a connection to `server`, reusing an idle one when allowed. */
+  start(server: Server, allowReuse: boolean): void {
+    if (allowReuse) {
+      const idle = takeIdle(server, this.target);
+      if (idle) {
+        server.counters.reuses++;
+        this.be.beCounters.reuses++;
+        this.target.connected(idle, true, this.retries);
+        return;
+      }
+    }
+    server.counters.connects++;
+    this.be.beCounters.connects++;
+    const sock = net.connect({ host: server.host, port: server.port, noDelay: true });
+    this.sock = sock;
+    const onError = (): void => this.failure('S');
+    sock.once('error', onError);
+    sock.once('connect', () => {
+      sock.removeListener('error', onError);
+      this.sock = null;
+      this.target.disarmTimer();
+      const pooled = adoptServerSocket(sock, server, this.target);
+      const pre = this.target.preamble?.(server);
+      if (pre) sock.write(pre);
+      this.target.connected(pooled, false, this.retries);
+    });
+    this.target.armConnectTimer(this.be.cfg.timeouts.connect);
+  }
+
+  /** `timeout connect` expired. */
+  onTimeout(): void {
+    this.failure('s');
+  }
+
+  /** Stops a pending connect (client went away). */
+  cancel(): void {
+    if (this.sock) {
+      this.sock.removeAllListeners('connect');
+      this.sock.on('error', () => { /* ignore after cancel */ });
+      this.sock.destroy();
+      this.sock = null;
+    }
+  }
+
+  private failure(cause: TermCause): void {
+    const sock = this.sock;
+    if (sock) {
+      sock.removeAllListeners('connect');
+      sock.on('error', () => { /* already handled */ });
+      sock.destroy();
+      this.sock = null;
+    }
+    this.target.disarmTimer();
+    const server = this.target.server!;
+    server.counters.errConn++;
+    this.be.beCounters.errConn++;
+    const r = rt(this.be);
+    if (this.retries >= r.retries) {
+      this.target.connectFailed(cause, this.retries);
+      return;
+    }
+    this.retries++;
+    server.counters.retries++;
+    this.be.beCounters.retries++;
+    this.failed = server;
+    // option redispatch <interval>: default -1 = on the last retry (configuration.txt).
+    const n = this.retries;
+    const iv = r.redispatchInterval;
+    const redispatch = r.redispatch && iv !== 0 && (iv > 0 ? n % iv === 0 : n === r.retries + iv + 1);
+    if (redispatch) {
+      const other = this.be.balancer?.pick({ sample: { src: '', srcPort: 0, dst: '', dstPort: 0, frontend: '', vars: new Map() } }, server);
+      if (other && other !== server && other.hasFreeSlot) {
+        server.counters.redispatches++;
+        this.be.beCounters.redispatches++;
+        other.counters.lbTotal++;
+        this.target.switchServer(other);
+        this.start(other, true);
+        return;
+      }
+    }
+    // Turn-around timer before retrying the same server: min(timeout connect, 1s).
+    const connectTimeout = this.be.cfg.timeouts.connect ?? 1000;
+    this.target.retryLater(Math.min(connectTimeout, 1000));
+  }
+}
+
+/**
+ * Starts (or continues, when `prev` is given) connecting `target` to `server`.
+ * Returns the attempt, which carries the retry count.
+ */
+export function connectServer(target: ConnectTarget, server: Server, be: Proxy, allowReuse: boolean, prev: ConnectAttempt | null): ConnectAttempt {
+  const a = prev ?? new ConnectAttempt(target, be);
+  a.start(server, allowReuse);
+  return a;
+}

@@ -1,0 +1,1069 @@
+/**
+ * One HTTP/1.x client connection and its transactions (HAProxy: the H1 mux + stream +
+ * http_ana analysers). Bytes arrive on the client socket; the head is parsed by parser.ts,
+ * the frontend picks a backend, backend.ts picks and connects a server, the request head is
+ * rewritten and forwarded, the body streams through framing.ts, the response comes back the
+ * same way. Every end goes through {@link HttpStream.finishTxn} or {@link HttpStream.abort},
+ * which record the termination state, log the line and update counters.
+ *
+ * Hot-path rules: handlers are installed once per socket, not per request; bodies are
+ * forwarded as the slices that arrived (no copies); heads are rebuilt as one string.
+ */
+
+import type { Socket } from 'node:net';
+import type { Instance } from '../../process/instance';
+import type { Proxy } from '../proxy';
+import type { Server } from '../server';
+import { newStreamRecord, type StreamRecord, type TermCause, type TermPhase } from '../stream-record';
+import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, isHeadError, type ParsedHead } from './parser';
+import { BodyKind, ChunkedScanner, requestBodyKind, responseBodyKind } from './framing';
+import { errorResponse, rawErrorResponse } from './error-pages';
+import { rt, httpMode, HttpMode } from '../runtime-config';
+import { inNetwork } from '../../util/ip';
+import type { SampleContext } from '../../sample/context';
+import { assignServer, connectServer, releaseServer, type ConnectAttempt, type ConnectTarget } from '../backend';
+import { releaseIdle, type PooledSocket, type ServerSocketOwner } from '../reuse';
+import { dequeue, enqueue, type QueuedRequest } from '../queue';
+import { logStream } from '../../log/index';
+import type { PickExplanation } from '../../lb/balancer';
+import { explainPlacement } from '../explain';
+
+const enum St {
+  /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
+  Idle,
+  /** Receiving a request head. */
+  Head,
+  /** Waiting for a server connection (queue, connect, retries). */
+  Connecting,
+  /** Request sent (body may still be flowing); waiting for the response head. */
+  WaitResponse,
+  /** Forwarding the response body. */
+  ResponseBody,
+  /** Bidirectional tunnel after 101 / CONNECT. */
+  Tunnel,
+  /** Closed. */
+  Closed,
+}
+
+/** Headers never forwarded as-is (RFC 9110 §7.6.1 hop-by-hop; HAProxy removes them too). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'transfer-encoding']);
+
+let activeStreams = 0;
+
+/** Number of live HTTP client connections (for soft stop). */
+export function liveHttpStreams(): number { return activeStreams; }
+
+/** Streams that may be closed when idle on soft stop. */
+const idleRegistry = new Set<HttpStream>();
+
+/** Soft stop: close every keep-alive connection that is idle, and make the others close after their response. */
+export function closeIdleStreams(): void {
+  for (const s of idleRegistry) s.closeIfIdle();
+}
+
+export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarget {
+  readonly instance: Instance;
+  readonly fe: Proxy;
+  readonly sock: Socket;
+  private state = St.Idle;
+  /** Unconsumed client bytes (a partial head, or pipelined data after a request). */
+  private inBuf: Buffer | null = null;
+  private scanFrom = 0;
+  /** Current transaction. */
+  private rec!: StreamRecord;
+  private req: ParsedHead | null = null;
+  private res: ParsedHead | null = null;
+  private be: Proxy | null = null;
+  server: Server | null = null;
+  private srv: PooledSocket | null = null;
+  private mode = HttpMode.KeepAlive;
+  private reqBody = BodyKind.None;
+  private reqRemaining = 0;
+  private reqChunks: ChunkedScanner | null = null;
+  private reqDone = false;
+  /** Request bytes received while not connected yet: [head string, body slices...]. */
+  private pendingOut: (Buffer | string)[] = [];
+  private resBody = BodyKind.None;
+  private resRemaining = 0;
+  private resChunks: ChunkedScanner | null = null;
+  private resBuf: Buffer | null = null;
+  private keepClient = true;
+  private keepServer = true;
+  private requestCount = 0;
+  /** Times (performance.now()) for the current transaction. */
+  private tStart = 0;
+  private tHeadDone = 0;
+  private tQueued = 0;
+  private tConnStart = 0;
+  private tConnected = 0;
+  private tRespHead = 0;
+  private idleSince = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerKind: 'ka' | 'req' | 'queue' | 'connect' | 'turnaround' | null = null;
+  private attempt: ConnectAttempt | null = null;
+  private queued = false;
+  queuedAt = 0;
+  private sample: SampleContext;
+  private clientEnded = false;
+  private tunnelClosing = false;
+  private explain: PickExplanation | null = null;
+  private switchText = '';
+
+  constructor(instance: Instance, fe: Proxy, sock: Socket) {
+    this.instance = instance;
+    this.fe = fe;
+    this.sock = sock;
+    activeStreams++;
+    idleRegistry.add(this);
+    this.sample = {
+      src: stripV4Mapped(sock.remoteAddress ?? ''), srcPort: sock.remotePort ?? 0,
+      dst: stripV4Mapped(sock.localAddress ?? ''), dstPort: sock.localPort ?? 0,
+      frontend: fe.name, vars: new Map(),
+    };
+    this.newTxn();
+    sock.setNoDelay(true);
+    sock.on('data', (d: Buffer) => this.onClientData(d));
+    sock.on('end', () => this.onClientEnd());
+    sock.on('close', () => this.onClientClose());
+    sock.on('error', () => { /* reported through 'close' */ });
+    sock.on('drain', () => this.onClientDrain());
+    sock.on('timeout', () => this.onClientTimeout());
+    this.armIdleTimer(true);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Transaction setup
+  // -------------------------------------------------------------------------------------
+
+  private newTxn(): void {
+    const s = this.sock;
+    this.rec = newStreamRecord(this.sample.src, this.sample.srcPort, this.sample.dst, this.sample.dstPort, this.fe.name);
+    this.rec.isHttp = true;
+    this.req = null;
+    this.res = null;
+    this.be = null;
+    this.server = null;
+    this.reqBody = BodyKind.None;
+    this.reqRemaining = 0;
+    this.reqChunks = null;
+    this.reqDone = false;
+    this.pendingOut.length = 0;
+    this.resBody = BodyKind.None;
+    this.resRemaining = 0;
+    this.resChunks = null;
+    this.resBuf = null;
+    this.keepClient = true;
+    this.keepServer = true;
+    this.attempt = null;
+    this.explain = null;
+    this.idleSince = performance.now();
+    this.tStart = 0;
+    this.tHeadDone = this.tQueued = this.tConnStart = this.tConnected = this.tRespHead = 0;
+    this.sample.backend = undefined;
+    this.sample.server = undefined;
+    this.sample.req = undefined;
+    this.sample.res = undefined;
+    void s;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Timers: one Timeout object at a time, re-armed per phase.
+  // -------------------------------------------------------------------------------------
+
+  private setTimer(kind: NonNullable<HttpStream['timerKind']>, ms: number | undefined): void {
+    this.clearTimer();
+    if (ms === undefined || ms <= 0) return;
+    this.timerKind = kind;
+    this.timer = setTimeout(() => this.onTimer(), ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.timerKind = null;
+  }
+
+  private onTimer(): void {
+    const kind = this.timerKind;
+    this.timer = null;
+    this.timerKind = null;
+    switch (kind) {
+      case 'ka':
+        // Keep-alive idle timeout or client timeout before any byte: close silently.
+        this.closeClient();
+        break;
+      case 'req':
+        this.requestTimeout();
+        break;
+      case 'queue':
+        this.leaveQueue();
+        this.fail(503, 's', 'Q');
+        break;
+      case 'connect':
+        this.attempt?.onTimeout();
+        break;
+      case 'turnaround':
+        this.startConnect();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Arms the wait for the next request: http-keep-alive (or http-request) then client. */
+  private armIdleTimer(first: boolean): void {
+    const t = this.fe.cfg.timeouts;
+    const ms = first ? (t.httpRequest ?? t.client) : (t.httpKeepAlive ?? t.httpRequest ?? t.client);
+    this.sock.setTimeout(0);
+    this.setTimer('ka', ms);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Client side
+  // -------------------------------------------------------------------------------------
+
+  private onClientData(chunk: Buffer): void {
+    switch (this.state) {
+      case St.Idle:
+      case St.Head:
+        this.receiveHead(chunk);
+        return;
+      case St.Connecting:
+      case St.WaitResponse:
+      case St.ResponseBody:
+        if (!this.reqDone) this.forwardRequestBody(chunk, 0);
+        else this.bufferPipelined(chunk);
+        return;
+      case St.Tunnel:
+        this.rec.bytesIn += chunk.length;
+        if (this.srv && !this.srv.write(chunk)) this.sock.pause();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private bufferPipelined(chunk: Buffer): void {
+    this.inBuf = this.inBuf ? Buffer.concat([this.inBuf, chunk]) : chunk;
+    // Do not read further ahead than one buffer's worth of pipelined requests.
+    if (this.inBuf.length > this.instance.config.global.tune.bufsize) this.sock.pause();
+  }
+
+  private receiveHead(chunk: Buffer | null): void {
+    if (chunk) {
+      if (this.state === St.Idle) {
+        this.state = St.Head;
+        idleRegistry.delete(this);
+        this.tStart = performance.now();
+        this.rec.ti = Math.round(this.tStart - this.idleSince);
+        this.rec.requestDate = Date.now();
+        const t = this.fe.cfg.timeouts;
+        this.setTimer('req', t.httpRequest ?? t.client);
+      }
+      this.inBuf = this.inBuf ? Buffer.concat([this.inBuf, chunk]) : chunk;
+      this.rec.bytesIn += chunk.length;
+    }
+    let buf = this.inBuf!;
+    // RFC 9112 §2.2: ignore empty lines before the request line.
+    const skip = leadingEmptyLines(buf);
+    if (skip > 0) {
+      buf = buf.subarray(skip);
+      this.inBuf = buf.length ? buf : null;
+      this.scanFrom = 0;
+      if (!this.inBuf) return;
+    }
+    const end = findHeadEnd(buf, this.scanFrom);
+    const g = this.instance.config.global.tune;
+    const maxHead = g.bufsize - g.maxrewrite;
+    if (end < 0) {
+      if (buf.length > maxHead) {
+        this.badRequest(buf, 'request head too large');
+        return;
+      }
+      this.scanFrom = Math.max(0, buf.length - 3);
+      return;
+    }
+    if (end > maxHead) {
+      this.badRequest(buf, 'request head too large');
+      return;
+    }
+    this.scanFrom = 0;
+    const text = buf.toString('latin1', 0, end);
+    const head = parseRequestHead(text, { maxHeaders: g['http.maxhdr'], acceptInvalid: this.fe.cfg.options['accept-invalid-http-request'] === true });
+    if (isHeadError(head)) {
+      this.badRequest(buf, head.error);
+      return;
+    }
+    const rest = end < buf.length ? buf.subarray(end) : null;
+    this.inBuf = null;
+    this.startTxn(head, rest);
+  }
+
+  private startTxn(head: ParsedHead, rest: Buffer | null): void {
+    this.clearTimer();
+    this.req = head;
+    this.requestCount++;
+    this.tHeadDone = performance.now();
+    const rec = this.rec;
+    rec.tq = Math.round(this.tHeadDone - this.tStart);
+    rec.method = head.method;
+    rec.uri = head.uri;
+    rec.httpVersion = head.version;
+    rec.requestLine = `${head.method} ${head.uri} ${head.version}`;
+    const fe = this.fe;
+    fe.feCounters.reqTotal++;
+    fe.feCounters.requestRate.add();
+    this.instance.cumReq++;
+    this.instance.reqRate.add();
+    this.sample.req = head as unknown as SampleContext['req'];
+
+    if (head.method === 'CONNECT') {
+      // HAProxy 2.6 answers CONNECT in HTTP/1 with 405? It refuses it at the mux with 400.
+      this.badRequest(null, 'CONNECT method');
+      return;
+    }
+    if (head.versionMinor >= 1 && head.hostCount === 0) {
+      // RFC 9112 §3.2: a 1.1 request without Host is a 400.
+      this.badRequest(null, 'missing Host header');
+      return;
+    }
+
+    // Request body framing.
+    this.reqBody = requestBodyKind(head);
+    if (this.reqBody === BodyKind.Length) this.reqRemaining = head.contentLength;
+    else if (this.reqBody === BodyKind.Chunked) this.reqChunks = new ChunkedScanner();
+    this.reqDone = this.reqBody === BodyKind.None;
+
+    // Backend selection (switching rules, then default_backend).
+    const be = this.selectBackend();
+    if (!be) {
+      rec.backendName = fe.name;
+      this.fail(503, 'P', 'R');
+      return;
+    }
+    this.be = be;
+    rec.backendName = be.name;
+    this.sample.backend = be.name;
+    this.mode = httpMode(fe, be);
+    be.beCounters.enter();
+    be.beCounters.reqTotal++;
+    this.instance.sessRate.add();
+
+    // Client body bytes that came with the head are kept until the server connection exists.
+    this.state = St.Connecting;
+    this.pendingOut.push(this.buildRequestHead(head));
+    if (rest) {
+      if (!this.reqDone) this.forwardRequestBody(rest, 0);
+      else this.bufferPipelined(rest);
+    }
+    // The request body may be long: don't read the client faster than we can send.
+    this.attempt = null;
+    this.assign();
+  }
+
+  /** Evaluates `use_backend` rules in order, then `default_backend`. */
+  private selectBackend(): Proxy | undefined {
+    const r = rt(this.fe);
+    if (this.fe.isBackend) {
+      // A `listen` section is its own backend unless a rule says otherwise.
+      for (const rule of r.switching) if (!rule.cond || rule.cond(this.sample)) { this.switchText = rule.text; return rule.backend; }
+      this.switchText = 'listen section itself';
+      return r.defaultBackend ?? this.fe;
+    }
+    for (const rule of r.switching) {
+      if (!rule.cond || rule.cond(this.sample)) {
+        this.switchText = `use_backend rule #${rule.index} (${rule.text})`;
+        return rule.backend;
+      }
+    }
+    this.switchText = 'default_backend';
+    return r.defaultBackend;
+  }
+
+  /** Rebuilds the request head for the server (lower-cased names as HAProxy's HTX output). */
+  private buildRequestHead(h: ParsedHead): string {
+    const fe = this.fe;
+    const be = this.be!;
+    let out = `${h.method} ${h.uri} ${h.version}\r\n`;
+    const hs = h.headers;
+    const upgrade = h.connUpgrade && h.upgrade !== '';
+    for (let i = 0; i < hs.length; i += 2) {
+      const name = hs[i].toLowerCase();
+      if (HOP_BY_HOP.has(name)) {
+        if (name === 'transfer-encoding') out += `transfer-encoding: ${hs[i + 1]}\r\n`;
+        else if (name === 'upgrade' && upgrade) out += `upgrade: ${hs[i + 1]}\r\n`;
+        continue;
+      }
+      out += `${name}: ${hs[i + 1]}\r\n`;
+    }
+    const ff = rt(fe).forwardFor ?? rt(be).forwardFor;
+    if (ff && !(ff.except && inNetwork(this.sample.src, ff.except))) {
+      const lname = ff.header.toLowerCase();
+      if (!(ff.ifNone && hs.some((x, i) => i % 2 === 0 && x.toLowerCase() === lname))) {
+        out += `${lname}: ${this.sample.src}\r\n`;
+      }
+    }
+    if (upgrade) out += 'connection: upgrade\r\n';
+    else if (this.mode !== HttpMode.KeepAlive) {
+      if (h.versionMinor >= 1) out += 'connection: close\r\n';
+    } else if (h.versionMinor === 0) {
+      out += 'connection: keep-alive\r\n';
+    }
+    out += '\r\n';
+    return out;
+  }
+
+  /** Forwards request body bytes from chunk[offset..]; leftovers are pipelined requests. */
+  private forwardRequestBody(chunk: Buffer, offset: number): void {
+    let n: number;
+    const avail = chunk.length - offset;
+    if (this.reqBody === BodyKind.Length) {
+      n = Math.min(avail, this.reqRemaining);
+      this.reqRemaining -= n;
+      if (this.reqRemaining === 0) this.reqDone = true;
+    } else if (this.reqBody === BodyKind.Chunked) {
+      const sc = this.reqChunks!;
+      n = sc.feed(chunk, offset, chunk.length);
+      if (sc.error) {
+        this.badRequestBody(sc.error);
+        return;
+      }
+      if (sc.done) this.reqDone = true;
+    } else {
+      n = 0;
+      this.reqDone = true;
+    }
+    if (n > 0) {
+      const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
+      this.rec.bytesIn += this.state === St.Idle || this.state === St.Head ? 0 : 0;
+      if (this.srv && this.state !== St.Connecting) {
+        if (!this.srv.write(slice)) this.sock.pause();
+      } else {
+        this.pendingOut.push(slice);
+        // While connecting, buffer at most one bufsize of body, then stop reading.
+        this.sock.pause();
+      }
+    }
+    if (offset + n < chunk.length) this.bufferPipelined(chunk.subarray(offset + n));
+  }
+
+  private onClientEnd(): void {
+    this.clientEnded = true;
+    if (this.state === St.Tunnel) {
+      this.srv?.end();
+      return;
+    }
+    if (this.state === St.Idle) {
+      this.closeClient();
+      return;
+    }
+    if (this.state === St.Head) {
+      // Client closed in the middle of a request head: CR-- with no status.
+      this.abort('C', 'R', -1);
+      return;
+    }
+    if (!this.reqDone) {
+      // Client aborted while sending its body.
+      this.abort('C', 'D', -1);
+    }
+    // Otherwise the request is complete: let the response finish (half-closed client).
+  }
+
+  private onClientClose(): void {
+    if (this.state === St.Closed) return;
+    if (this.state === St.Idle) {
+      this.destroy();
+      return;
+    }
+    if (this.state === St.Tunnel) {
+      this.finishTxn();
+      return;
+    }
+    // Client disappeared before we finished: CD-- (data phase) or CH/CR.
+    const phase: TermPhase = this.state === St.Head ? 'R' : this.state === St.ResponseBody ? 'D' : this.state === St.Connecting ? 'C' : 'H';
+    this.abort('C', phase, this.rec.status);
+  }
+
+  private onClientDrain(): void {
+    if (this.srv && (this.state === St.ResponseBody || this.state === St.Tunnel)) this.srv.resume();
+  }
+
+  private onClientTimeout(): void {
+    // `timeout client` during data transfer.
+    if (this.state === St.Tunnel) {
+      this.abort('c', 'D', this.rec.status);
+      return;
+    }
+    if (this.state === St.ResponseBody) this.abort('c', 'D', this.rec.status);
+    else if (!this.reqDone) this.abort('c', 'D', -1);
+  }
+
+  private requestTimeout(): void {
+    // `timeout http-request` while receiving a head: 408 (cR--), unless nothing came at all.
+    if (this.state === St.Head && this.inBuf && this.inBuf.length > 0) {
+      this.rec.status = 408;
+      this.sendRawAndClose(rawErrorResponse(408), 'c', 'R');
+    } else {
+      this.closeClient();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Server selection, queueing, connection (backend.ts does the picking and connecting)
+  // -------------------------------------------------------------------------------------
+
+  private assign(): void {
+    const be = this.be!;
+    const explain = this.instance.options.debug ? (this.explain = { algorithm: be.cfg.balance.algorithm, skipped: [] }) : undefined;
+    const r = assignServer(be, this.sample, this.attempt?.failed, explain);
+    if (r.kind === 'none') {
+      this.fail(503, 'S', 'C');
+      return;
+    }
+    if (r.kind === 'queue') {
+      if (!this.queued) {
+        this.queued = true;
+        this.queuedAt = performance.now();
+        this.tQueued = this.queuedAt;
+        enqueue(be, this);
+        this.setTimer('queue', be.cfg.timeouts.queue ?? be.cfg.timeouts.connect);
+      }
+      return;
+    }
+    this.useServer(r.server);
+  }
+
+  /** Queue callback: a slot may be free. */
+  tryDispatch(): boolean {
+    if (this.state !== St.Connecting) return true;
+    const be = this.be!;
+    const r = assignServer(be, this.sample, undefined, undefined);
+    if (r.kind !== 'server') return false;
+    this.queued = false;
+    this.clearTimer();
+    this.rec.tw = Math.round(performance.now() - this.queuedAt);
+    this.useServer(r.server);
+    return true;
+  }
+
+  private leaveQueue(): void {
+    if (this.queued && this.be) dequeue(this.be, this);
+    this.queued = false;
+  }
+
+  private useServer(server: Server): void {
+    this.server = server;
+    this.rec.serverName = server.name;
+    this.sample.server = server.name;
+    if (this.rec.tw < 0) this.rec.tw = this.tQueued ? Math.round(performance.now() - this.tQueued) : 0;
+    server.curConns++;
+    server.counters.enter();
+    server.streams.add(this);
+    server.backend.balancer?.takeConn?.(server);
+    if (this.explain) this.logExplanation(server);
+    this.startConnect();
+  }
+
+  private startConnect(): void {
+    this.tConnStart = performance.now();
+    const reuse = this.requestCount > 1 || this.mode === HttpMode.KeepAlive;
+    this.attempt = connectServer(this, this.server!, this.be!, reuse && this.be!.cfg.options['http-reuse-never'] !== true, this.attempt);
+  }
+
+  /** ConnectTarget: arm/disarm the connect timer. */
+  armConnectTimer(ms: number | undefined): void { this.setTimer('connect', ms); }
+  disarmTimer(): void { this.clearTimer(); }
+  /** ConnectTarget: wait the turn-around time, then retry on the same server. */
+  retryLater(ms: number): void { this.setTimer('turnaround', ms); }
+
+  /** ConnectTarget: the attempt moved to another server (redispatch). */
+  switchServer(server: Server): void {
+    const old = this.server;
+    if (old) {
+      old.streams.delete(this);
+      releaseServer(old, this.be!);
+    }
+    this.rec.redispatched = true;
+    this.server = server;
+    this.rec.serverName = server.name;
+    this.sample.server = server.name;
+    server.curConns++;
+    server.counters.enter();
+    server.streams.add(this);
+    server.backend.balancer?.takeConn?.(server);
+  }
+
+  /** ConnectTarget: connection established (new or reused). */
+  connected(sock: PooledSocket, reused: boolean, retries: number): void {
+    if (this.state !== St.Connecting) {
+      // The client went away meanwhile.
+      sock.destroy();
+      return;
+    }
+    this.clearTimer();
+    this.srv = sock;
+    this.tConnected = performance.now();
+    this.rec.tc = reused ? 0 : Math.round(this.tConnected - this.tConnStart);
+    this.rec.retries = retries;
+    this.rec.serverIp = this.server!.host;
+    this.rec.serverPort = this.server!.port;
+    this.state = St.WaitResponse;
+    sock.setTimeout(this.be!.cfg.timeouts.server ?? 0);
+    // Send head + buffered body in one go (cork so they leave as one segment).
+    sock.cork();
+    for (const p of this.pendingOut) {
+      if (typeof p === 'string') sock.write(p, 'latin1');
+      else sock.write(p);
+    }
+    this.pendingOut.length = 0;
+    sock.uncork();
+    if (!this.reqDone) this.sock.resume();
+  }
+
+  /** ConnectTarget: every attempt failed (503 after retries). */
+  connectFailed(cause: TermCause, retries: number): void {
+    this.rec.retries = retries;
+    this.fail(503, cause, 'C');
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Server side (ServerSocketOwner)
+  // -------------------------------------------------------------------------------------
+
+  onServerData(chunk: Buffer): void {
+    const st = this.state;
+    if (st === St.WaitResponse) {
+      this.receiveResponseHead(chunk);
+    } else if (st === St.ResponseBody) {
+      this.forwardResponseBody(chunk, 0);
+    } else if (st === St.Tunnel) {
+      this.rec.bytesOut += chunk.length;
+      if (!this.sock.write(chunk)) this.srv?.pause();
+    } else {
+      this.srv?.destroy();
+    }
+  }
+
+  private receiveResponseHead(chunk: Buffer): void {
+    const buf = this.resBuf ? Buffer.concat([this.resBuf, chunk]) : chunk;
+    const end = findHeadEnd(buf, 0);
+    const g = this.instance.config.global.tune;
+    if (end < 0) {
+      if (buf.length > g.bufsize - g.maxrewrite) {
+        this.serverError('P', 'H');
+        return;
+      }
+      this.resBuf = buf;
+      return;
+    }
+    this.resBuf = null;
+    const head = parseResponseHead(buf.toString('latin1', 0, end), { maxHeaders: g['http.maxhdr'], acceptInvalid: this.be!.cfg.options['accept-invalid-http-response'] === true });
+    if (isHeadError(head)) {
+      this.server!.counters.errResp++;
+      this.be!.beCounters.errResp++;
+      this.serverError('P', 'H');
+      return;
+    }
+    const rest = end < buf.length ? buf.subarray(end) : null;
+    if (head.status >= 100 && head.status < 200 && head.status !== 101) {
+      // Interim response: forward it (HAProxy forwards 1xx), keep waiting for the final one.
+      this.sock.write(this.buildResponseHead(head, true), 'latin1');
+      if (rest) this.receiveResponseHead(rest);
+      return;
+    }
+    this.startResponse(head, rest);
+  }
+
+  private startResponse(head: ParsedHead, rest: Buffer | null): void {
+    this.res = head;
+    this.tRespHead = performance.now();
+    const rec = this.rec;
+    rec.tr = Math.round(this.tRespHead - this.tConnected);
+    rec.status = head.status;
+    this.sample.res = head as unknown as SampleContext['res'];
+    const req = this.req!;
+    this.resBody = responseBodyKind(head, req.method);
+    if (this.resBody === BodyKind.Length) this.resRemaining = head.contentLength;
+    else if (this.resBody === BodyKind.Chunked) this.resChunks = new ChunkedScanner();
+
+    // Keep-alive decisions (RFC 9112 §9.3) combined with the proxy mode.
+    const upgrade = head.status === 101;
+    const clientWantsClose = req.connClose || (req.versionMinor === 0 && !req.connKeepAlive);
+    this.keepClient = !upgrade && this.mode !== HttpMode.Close && !clientWantsClose && this.resBody !== BodyKind.UntilClose && !this.instance.stopping;
+    this.keepServer = !upgrade && this.mode === HttpMode.KeepAlive && !head.connClose && !(head.versionMinor === 0 && !head.connKeepAlive) && this.resBody !== BodyKind.UntilClose;
+
+    const out = this.buildResponseHead(head, false);
+    rec.bytesOut += Buffer.byteLength(out, 'latin1');
+    this.sock.setTimeout(this.fe.cfg.timeouts.client ?? 0);
+    if (upgrade) {
+      this.sock.write(out, 'latin1');
+      this.state = St.Tunnel;
+      const tunnel = this.be!.cfg.timeouts.tunnel ?? this.be!.cfg.timeouts.server;
+      this.srv!.setTimeout(tunnel ?? 0);
+      this.sock.setTimeout(this.be!.cfg.timeouts.tunnel ?? this.fe.cfg.timeouts.client ?? 0);
+      this.reqDone = true;
+      this.sock.resume();
+      if (this.inBuf) {
+        const b = this.inBuf;
+        this.inBuf = null;
+        this.srv!.write(b);
+      }
+      if (rest) { rec.bytesOut += rest.length; this.sock.write(rest); }
+      return;
+    }
+    if (this.resBody === BodyKind.None) {
+      this.sock.write(out, 'latin1');
+      this.responseDone(rest);
+      return;
+    }
+    this.state = St.ResponseBody;
+    if (rest) {
+      this.sock.cork();
+      this.sock.write(out, 'latin1');
+      this.forwardResponseBody(rest, 0);
+      this.sock.uncork();
+    } else {
+      this.sock.write(out, 'latin1');
+    }
+  }
+
+  /** Rebuilds a response head for the client. */
+  private buildResponseHead(h: ParsedHead, interim: boolean): string {
+    let out = `${h.version} ${h.status}${h.reason ? ' ' + h.reason : ''}\r\n`;
+    const hs = h.headers;
+    const upgrade = h.status === 101;
+    for (let i = 0; i < hs.length; i += 2) {
+      const name = hs[i].toLowerCase();
+      if (HOP_BY_HOP.has(name)) {
+        if (name === 'transfer-encoding') out += `transfer-encoding: ${hs[i + 1]}\r\n`;
+        else if (name === 'upgrade' && upgrade) out += `upgrade: ${hs[i + 1]}\r\n`;
+        continue;
+      }
+      out += `${name}: ${hs[i + 1]}\r\n`;
+    }
+    if (!interim) {
+      const req = this.req!;
+      if (upgrade) out += 'connection: upgrade\r\n';
+      else if (!this.keepClient) {
+        out += 'connection: close\r\n';
+      } else if (req.versionMinor === 0) out += 'connection: keep-alive\r\n';
+    }
+    out += '\r\n';
+    return out;
+  }
+
+  private forwardResponseBody(chunk: Buffer, offset: number): void {
+    let n: number;
+    let done = false;
+    const avail = chunk.length - offset;
+    if (this.resBody === BodyKind.Length) {
+      n = Math.min(avail, this.resRemaining);
+      this.resRemaining -= n;
+      done = this.resRemaining === 0;
+    } else if (this.resBody === BodyKind.Chunked) {
+      const sc = this.resChunks!;
+      n = sc.feed(chunk, offset, chunk.length);
+      if (sc.error) {
+        // Bad chunk from the server mid-body: nothing to do but cut both sides (SD--).
+        this.server!.counters.errResp++;
+        this.abort('S', 'D', this.rec.status);
+        return;
+      }
+      done = sc.done;
+    } else {
+      n = avail; // until close
+    }
+    if (n > 0) {
+      const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
+      this.rec.bytesOut += n;
+      if (!this.sock.write(slice)) this.srv?.pause();
+    }
+    if (done) {
+      const rest = offset + n < chunk.length ? chunk.subarray(offset + n) : null;
+      this.responseDone(rest);
+    }
+  }
+
+  onServerEnd(): void {
+    if (this.state === St.ResponseBody && this.resBody === BodyKind.UntilClose) {
+      this.keepServer = false;
+      this.responseDone(null);
+      return;
+    }
+    if (this.state === St.Tunnel) {
+      if (!this.tunnelClosing) {
+        this.tunnelClosing = true;
+        this.sock.end();
+      }
+      return;
+    }
+    if (this.state === St.WaitResponse) {
+      // Server closed before sending a response: 502 SH--.
+      this.server!.counters.srvAborts++;
+      this.serverError('S', 'H');
+      return;
+    }
+    if (this.state === St.ResponseBody) {
+      this.server!.counters.srvAborts++;
+      this.be!.beCounters.srvAborts++;
+      this.abort('S', 'D', this.rec.status);
+    }
+  }
+
+  onServerClose(): void {
+    if (this.state === St.Closed) return;
+    this.srv = null;
+    if (this.state === St.WaitResponse) {
+      this.serverError('S', 'H');
+    } else if (this.state === St.ResponseBody) {
+      if (this.resBody === BodyKind.UntilClose) {
+        this.keepServer = false;
+        this.responseDone(null);
+      } else {
+        this.abort('S', 'D', this.rec.status);
+      }
+    } else if (this.state === St.Tunnel) {
+      this.finishTxn();
+      this.closeClient();
+    }
+  }
+
+  onServerError(): void { /* 'close' follows */ }
+
+  onServerTimeout(): void {
+    if (this.state === St.WaitResponse) {
+      // `timeout server` before the response head: 504 sH--.
+      this.server!.counters.errResp++;
+      this.be!.beCounters.errResp++;
+      this.srv?.destroy();
+      this.srv = null;
+      this.fail(504, 's', 'H');
+    } else if (this.state === St.ResponseBody) {
+      this.abort('s', 'D', this.rec.status);
+    } else if (this.state === St.Tunnel) {
+      this.abort('s', 'D', this.rec.status);
+    }
+  }
+
+  onServerDrain(): void {
+    if (!this.reqDone || this.state === St.Tunnel) this.sock.resume();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Endings
+  // -------------------------------------------------------------------------------------
+
+  /** The response is complete: log, release the server side, then next request or close. */
+  private responseDone(extra: Buffer | null): void {
+    const srv = this.srv;
+    this.srv = null;
+    if (srv) {
+      srv.setTimeout(0);
+      if (this.keepServer && this.reqDone && !extra) releaseIdle(srv);
+      else { srv.fcOwner = null; srv.destroy(); }
+    }
+    this.finishTxn();
+    if (!this.keepClient || this.clientEnded) {
+      this.sock.end();
+      this.state = St.Closed;
+      this.destroySoon();
+      return;
+    }
+    // Next request on the same connection.
+    this.state = St.Idle;
+    idleRegistry.add(this);
+    this.newTxn();
+    this.sock.resume();
+    if (this.inBuf) {
+      // A pipelined request is already here.
+      this.receiveHead(null);
+    } else {
+      this.armIdleTimer(false);
+    }
+  }
+
+  /** Logs the transaction and updates counters (exactly once per request). */
+  private finishTxn(): void {
+    const rec = this.rec;
+    if (rec.ta >= 0) return;
+    const now = performance.now();
+    rec.ta = Math.round(now - (this.tStart || now));
+    rec.tt = Math.round(now - rec.acceptHr);
+    const fe = this.fe;
+    const be = this.be;
+    const srv = this.server;
+    if (rec.status > 0) {
+      fe.feCounters.countStatus(rec.status);
+      if (be) be.beCounters.countStatus(rec.status);
+      if (srv) srv.counters.countStatus(rec.status);
+    }
+    fe.feCounters.bytesIn += rec.bytesIn;
+    fe.feCounters.bytesOut += rec.bytesOut;
+    if (be) {
+      be.beCounters.bytesIn += rec.bytesIn;
+      be.beCounters.bytesOut += rec.bytesOut;
+      be.beCounters.addTimes(rec.tw, rec.tc, rec.tr, rec.ta);
+      be.beCounters.leave();
+    }
+    if (srv) {
+      srv.counters.bytesIn += rec.bytesIn;
+      srv.counters.bytesOut += rec.bytesOut;
+      srv.counters.addTimes(rec.tw, rec.tc, rec.tr, rec.ta);
+      srv.counters.leave();
+      srv.streams.delete(this);
+      this.server = null;
+      releaseServer(srv, be!);
+    }
+    this.leaveQueue();
+    rec.actconn = this.instance.actconn;
+    rec.feconn = fe.feCounters.cur;
+    rec.beconn = be ? be.beCounters.cur + 1 : 0;
+    rec.srvconn = srv ? srv.curConns + 1 : 0;
+    rec.srvQueue = srv ? srv.queueLength : 0;
+    rec.backendQueue = be ? be.queueLength : 0;
+    logStream(this.instance, fe, rec);
+  }
+
+  /** Sends a built-in error (HTX form) and ends the transaction with the given termination. */
+  private fail(status: number, cause: TermCause, phase: TermPhase): void {
+    const rec = this.rec;
+    rec.status = status;
+    rec.termCause = cause;
+    rec.termPhase = phase;
+    if (this.srv) {
+      this.srv.fcOwner = null;
+      this.srv.destroy();
+      this.srv = null;
+    }
+    this.clearTimer();
+    const close = !this.reqDone || this.instance.stopping || this.mode === HttpMode.Close || (this.req?.connClose ?? true);
+    const page = errorResponse(status, close);
+    rec.bytesOut += page.length;
+    this.sock.write(page);
+    this.keepClient = !close;
+    this.keepServer = false;
+    this.responseDone(null);
+  }
+
+  private serverError(cause: TermCause, phase: TermPhase): void {
+    // HAProxy answers 502 when the server fails before a complete response head.
+    this.fail(502, cause, phase);
+  }
+
+  /** Invalid request (PR--): raw 400 and close. */
+  private badRequest(_buf: Buffer | null, _why: string): void {
+    const rec = this.rec;
+    if (!this.req) {
+      rec.requestLine = '<BADREQ>';
+      if (this.tStart) rec.tq = -1;
+    }
+    rec.status = 400;
+    this.fe.feCounters.errReq++;
+    this.sendRawAndClose(rawErrorResponse(400), 'P', 'R');
+  }
+
+  private badRequestBody(_why: string): void {
+    this.fe.feCounters.errReq++;
+    if (this.srv) {
+      // The server already got part of the request: cut both sides.
+      this.abort('P', 'D', -1);
+      return;
+    }
+    this.rec.status = 400;
+    this.sendRawAndClose(rawErrorResponse(400), 'P', 'R');
+  }
+
+  private sendRawAndClose(page: Buffer, cause: TermCause, phase: TermPhase): void {
+    const rec = this.rec;
+    rec.termCause = cause;
+    rec.termPhase = phase;
+    rec.bytesOut += page.length;
+    this.clearTimer();
+    if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+    this.sock.end(page);
+    this.finishTxn();
+    this.state = St.Closed;
+    this.destroySoon();
+  }
+
+  /** Ends everything now (aborts, timeouts in data phase). */
+  private abort(cause: TermCause, phase: TermPhase, status: number): void {
+    if (this.state === St.Closed) return;
+    const rec = this.rec;
+    if (rec.termCause === '-') {
+      rec.termCause = cause;
+      rec.termPhase = phase;
+    }
+    rec.status = status;
+    if (cause === 'C' || cause === 'c') {
+      this.fe.feCounters.cliAborts++;
+      if (this.be) this.be.beCounters.cliAborts++;
+      if (this.server) this.server.counters.cliAborts++;
+    } else if ((cause === 'S' || cause === 's') && this.be) {
+      this.be.beCounters.srvAborts++;
+    }
+    if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+    this.finishTxn();
+    this.state = St.Closed;
+    this.sock.destroy();
+    this.destroy();
+  }
+
+  /** `shutdown session`, `on-marked-down shutdown-sessions`. */
+  kill(_reason: string): void {
+    this.abort('K', this.state === St.ResponseBody || this.state === St.Tunnel ? 'D' : 'C', this.rec.status);
+  }
+
+  /** Soft stop: an idle keep-alive connection is closed now. */
+  closeIfIdle(): void {
+    if (this.state === St.Idle) this.closeClient();
+  }
+
+  private closeClient(): void {
+    if (this.state === St.Closed) return;
+    this.state = St.Closed;
+    this.clearTimer();
+    this.sock.end();
+    this.destroySoon();
+  }
+
+  private destroySoon(): void {
+    // Give the kernel the last bytes, then make sure the socket goes even if the peer lingers.
+    this.sock.setTimeout(0);
+    const t = setTimeout(() => this.sock.destroy(), 2000);
+    t.unref();
+    this.sock.once('close', () => clearTimeout(t));
+    this.destroy();
+  }
+
+  private destroyed = false;
+
+  private destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.state = St.Closed;
+    this.clearTimer();
+    this.leaveQueue();
+    if (this.server) {
+      this.server.streams.delete(this);
+      releaseServer(this.server, this.be!);
+      this.server = null;
+    }
+    idleRegistry.delete(this);
+    activeStreams--;
+    this.onDestroy?.();
+  }
+
+  /** Set by the listener to release its connection slot. */
+  onDestroy?: () => void;
+
+  private logExplanation(server: Server): void {
+    explainPlacement(this.instance, this.fe, this.be!, this.rec, this.switchText, this.explain!, server);
+  }
+}
+
+function stripV4Mapped(a: string): string {
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+}

@@ -1,0 +1,144 @@
+/**
+ * Listening sockets for `bind` lines (HAProxy: listener.c). Accepts connections, enforces
+ * the global, frontend and bind `maxconn` by holding new connections unread until a slot
+ * frees (a full frontend stops accepting rather than failing), and hands each connection to
+ * an HTTP or TCP stream according to the frontend's mode.
+ */
+
+import net from 'node:net';
+import { existsSync, unlinkSync, chmodSync } from 'node:fs';
+import type { Instance } from '../process/instance';
+import type { Proxy } from './proxy';
+import type { BindConfig } from '../config/model';
+import { HttpStream } from './http/stream';
+import { TcpStream } from './tcp/stream';
+
+export class Listener {
+  readonly frontend: Proxy;
+  readonly bind: BindConfig;
+  readonly port: number;
+  readonly server: net.Server;
+  private readonly instance: Instance;
+  /** Connections accepted beyond a maxconn, waiting for a slot. */
+  private readonly waiting: net.Socket[] = [];
+  curConns = 0;
+  private paused = false;
+
+  constructor(instance: Instance, frontend: Proxy, bind: BindConfig, port: number) {
+    this.instance = instance;
+    this.frontend = frontend;
+    this.bind = bind;
+    this.port = port;
+    this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.onConnection(sock));
+    this.server.on('error', () => { /* reported by start() */ });
+  }
+
+  /** Starts listening. Resolves with an error message (HAProxy wording) on failure. */
+  start(): Promise<string | undefined> {
+    const a = this.bind.address;
+    return new Promise((resolve) => {
+      const onErr = (e: NodeJS.ErrnoException): void => {
+        resolve(`Starting ${this.frontend.cfg.cap === 'listen' ? 'proxy' : 'frontend'} ${this.frontend.name}: cannot bind socket (${describeErr(e)}) [${a.raw}]`);
+      };
+      this.server.once('error', onErr);
+      const done = (): void => {
+        this.server.removeListener('error', onErr);
+        resolve(undefined);
+      };
+      const backlog = typeof this.bind.options.backlog === 'number' ? this.bind.options.backlog : 1024;
+      if (a.family === 'unix') {
+        if (a.path && existsSync(a.path)) try { unlinkSync(a.path); } catch { /* bind reports it */ }
+        this.server.listen({ path: a.path, backlog }, () => {
+          if (typeof this.bind.options.mode === 'number') try { chmodSync(a.path!, this.bind.options.mode); } catch { /* ignore */ }
+          done();
+        });
+      } else if (a.family === 'abns') {
+        this.server.listen({ path: '\0' + a.path, backlog }, done);
+      } else if (a.family === 'fd') {
+        this.server.listen({ fd: a.fd! }, done);
+      } else {
+        let host = a.host;
+        if (host === '') host = a.family === 'ipv6' ? '::' : '0.0.0.0';
+        this.server.listen({ host, port: this.port, backlog, ipv6Only: this.bind.options.v6only === true }, done);
+      }
+    });
+  }
+
+  private limitReached(): boolean {
+    const inst = this.instance;
+    const fe = this.frontend;
+    if (inst.actconn >= inst.maxconn) return true;
+    const feMax = fe.maxconn || inst.config.global.maxconn || 0;
+    if (feMax > 0 && fe.feCounters.cur >= feMax) return true;
+    const bindMax = typeof this.bind.options.maxconn === 'number' ? this.bind.options.maxconn : 0;
+    if (bindMax > 0 && this.curConns >= bindMax) return true;
+    return false;
+  }
+
+  private onConnection(sock: net.Socket): void {
+    if (this.frontend.state === 'stopped' || this.instance.stopping) {
+      sock.destroy();
+      return;
+    }
+    if (this.paused || this.limitReached()) {
+      this.waiting.push(sock);
+      sock.once('close', () => {
+        const i = this.waiting.indexOf(sock);
+        if (i >= 0) this.waiting.splice(i, 1);
+      });
+      if (this.instance.actconn >= this.instance.maxconn) this.instance.maxconnReached++;
+      return;
+    }
+    this.startStream(sock);
+  }
+
+  private startStream(sock: net.Socket): void {
+    const inst = this.instance;
+    const fe = this.frontend;
+    inst.actconn++;
+    inst.cumConns++;
+    inst.connRate.add();
+    this.curConns++;
+    fe.feCounters.enter();
+    fe.feCounters.connRate.add();
+    const stream = fe.mode === 'http' ? new HttpStream(inst, fe, sock) : new TcpStream(inst, fe, sock);
+    let released = false;
+    stream.onDestroy = () => {
+      if (released) return;
+      released = true;
+      inst.actconn--;
+      this.curConns--;
+      fe.feCounters.leave();
+      this.admitWaiting();
+    };
+    sock.resume();
+  }
+
+  /** Lets held connections in while slots are free (also called when limits are raised). */
+  admitWaiting(): void {
+    while (this.waiting.length > 0 && !this.paused && !this.limitReached()) {
+      const s = this.waiting.shift()!;
+      if (s.destroyed) continue;
+      this.startStream(s);
+    }
+  }
+
+  /** SIGTTOU / `disable frontend`: stop taking new connections (they wait in the kernel or here). */
+  pause(): void { this.paused = true; }
+  resume(): void { this.paused = false; this.admitWaiting(); }
+
+  /** Stops listening; held connections are closed. */
+  close(): Promise<void> {
+    for (const s of this.waiting.splice(0)) s.destroy();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+function describeErr(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EADDRINUSE': return 'Address already in use';
+    case 'EACCES': return 'Permission denied';
+    case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
+    default: return e.message;
+  }
+}

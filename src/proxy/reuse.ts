@@ -1,0 +1,103 @@
+/**
+ * Server-side connection pool (HAProxy: http-reuse). Idle keep-alive connections to a server
+ * are parked here after a response and handed to the next request for the same server.
+ * A parked socket has its owner cleared: any data or close while idle destroys it (a server
+ * must not talk on an idle connection).
+ */
+
+import type { Socket } from 'node:net';
+import type { Server } from './server';
+
+/** What a server socket's permanent handlers dispatch to while it is in use. */
+export interface ServerSocketOwner {
+  onServerData(chunk: Buffer): void;
+  onServerEnd(): void;
+  onServerClose(hadError: boolean): void;
+  onServerError(err: Error): void;
+  onServerTimeout(): void;
+  onServerDrain(): void;
+}
+
+/** A server socket with its permanent handlers installed once at connect time. */
+export interface PooledSocket extends Socket {
+  fcOwner: ServerSocketOwner | null;
+  fcServer: Server;
+  /** Index in the pool's idle list, -1 when in use. */
+  fcIdle: boolean;
+}
+
+const pools = new Map<Server, PooledSocket[]>();
+
+/** Max idle connections kept per server (HAProxy pool-max-conn default is unlimited; be modest). */
+const MAX_IDLE_PER_SERVER = 256;
+
+/** Installs the permanent dispatching handlers on a fresh server socket. */
+export function adoptServerSocket(sock: Socket, server: Server, owner: ServerSocketOwner): PooledSocket {
+  const s = sock as PooledSocket;
+  s.fcOwner = owner;
+  s.fcServer = server;
+  s.fcIdle = false;
+  s.on('data', (d: Buffer) => { if (s.fcOwner) s.fcOwner.onServerData(d); else s.destroy(); });
+  s.on('end', () => { if (s.fcOwner) s.fcOwner.onServerEnd(); else s.destroy(); });
+  s.on('close', (hadError: boolean) => {
+    if (s.fcIdle) removeIdle(s);
+    if (s.fcOwner) s.fcOwner.onServerClose(hadError);
+  });
+  s.on('error', (e: Error) => { if (s.fcOwner) s.fcOwner.onServerError(e); });
+  s.on('timeout', () => { if (s.fcOwner) s.fcOwner.onServerTimeout(); else s.destroy(); });
+  s.on('drain', () => { if (s.fcOwner) s.fcOwner.onServerDrain(); });
+  return s;
+}
+
+/** Parks a healthy keep-alive server socket for reuse. */
+export function releaseIdle(s: PooledSocket): void {
+  s.fcOwner = null;
+  if (s.destroyed || s.readableEnded) { s.destroy(); return; }
+  let list = pools.get(s.fcServer);
+  if (!list) {
+    list = [];
+    pools.set(s.fcServer, list);
+  }
+  if (list.length >= MAX_IDLE_PER_SERVER) { s.destroy(); return; }
+  s.fcIdle = true;
+  s.setTimeout(0);
+  list.push(s);
+  // An idle socket must not keep the process alive on its own.
+  s.unref();
+}
+
+function removeIdle(s: PooledSocket): void {
+  s.fcIdle = false;
+  const list = pools.get(s.fcServer);
+  if (!list) return;
+  const i = list.indexOf(s);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** Takes an idle socket to `server`, or undefined. The most recently parked one is preferred (warm). */
+export function takeIdle(server: Server, owner: ServerSocketOwner): PooledSocket | undefined {
+  const list = pools.get(server);
+  if (!list) return undefined;
+  while (list.length > 0) {
+    const s = list.pop()!;
+    s.fcIdle = false;
+    if (s.destroyed || s.readableEnded) { s.destroy(); continue; }
+    s.fcOwner = owner;
+    s.ref();
+    return s;
+  }
+  return undefined;
+}
+
+/** Number of idle connections parked for a server (`show servers conn`, stats idle_conn_cur). */
+export function idleCount(server: Server): number {
+  return pools.get(server)?.length ?? 0;
+}
+
+/** Closes every idle connection (stop, or server going DOWN/MAINT). */
+export function purgeIdle(server?: Server): void {
+  for (const [srv, list] of pools) {
+    if (server && srv !== server) continue;
+    for (const s of list.splice(0)) s.destroy();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Per-proxy data compiled once at build time for the request path: switching rules with
+ * compiled conditions, resolved backends, forwardfor settings and the HTTP connection mode.
+ * Nothing here is re-validated per request.
+ */
+
+import type { Proxy } from './proxy';
+import type { Instance } from '../process/instance';
+import type { CompiledCondition } from '../acl/compile';
+import { parseNetwork, type Network } from '../util/ip';
+
+/** HTTP connection mode resulting from frontend + backend options (configuration.txt §4 "option httpclose"). */
+export const enum HttpMode { KeepAlive = 0, ServerClose = 1, Close = 2 }
+
+export interface ForwardFor {
+  header: string;
+  except?: Network;
+  ifNone: boolean;
+}
+
+export interface SwitchingRule {
+  /** Resolved backend (undefined when the name is dynamic). */
+  backend: Proxy;
+  cond?: CompiledCondition;
+  /** 1-based position, for explanations. */
+  index: number;
+  /** Text of the rule as written, for explanations. */
+  text: string;
+}
+
+export interface ProxyRuntime {
+  switching: SwitchingRule[];
+  defaultBackend?: Proxy;
+  forwardFor?: ForwardFor;
+  originalTo?: { header: string; except?: Network };
+  /** Connect retries and redispatch interval (HAProxy default -1: on the last retry). */
+  retries: number;
+  redispatch: boolean;
+  redispatchInterval: number;
+}
+
+/** Reads the compiled runtime of a proxy (set by build.ts). */
+export function rt(p: Proxy): ProxyRuntime {
+  return p.ext.rt as ProxyRuntime;
+}
+
+/** Computes the HTTP mode for a frontend/backend pair. */
+export function httpMode(fe: Proxy, be: Proxy): HttpMode {
+  const o1 = fe.cfg.options;
+  const o2 = be.cfg.options;
+  if (o1.httpclose || o2.httpclose) return HttpMode.Close;
+  if (o1['http-server-close'] || o2['http-server-close']) return HttpMode.ServerClose;
+  return HttpMode.KeepAlive;
+}
+
+/** Parses `option forwardfor [except NET] [header NAME] [if-none]` args. */
+export function parseForwardFor(args: string[] | undefined, defHeader: string): ForwardFor {
+  const ff: ForwardFor = { header: defHeader, ifNone: false };
+  const a = args ?? [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === 'except') ff.except = parseNetwork(a[++i]);
+    else if (a[i] === 'header') ff.header = a[++i];
+    else if (a[i] === 'if-none') ff.ifNone = true;
+  }
+  return ff;
+}
+
+export type { Instance };

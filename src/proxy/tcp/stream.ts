@@ -1,0 +1,291 @@
+/**
+ * A `mode tcp` connection (HAProxy: stream without HTTP analysers): pick a backend and a
+ * server, connect (with retries and redispatch, shared with HTTP via backend.ts), then pipe
+ * bytes both ways with backpressure and half-close until both sides are done. One tcplog
+ * line at the end.
+ */
+
+import type { Socket } from 'node:net';
+import type { Instance } from '../../process/instance';
+import type { Proxy } from '../proxy';
+import type { Server } from '../server';
+import { newStreamRecord, type StreamRecord, type TermCause, type TermPhase } from '../stream-record';
+import type { SampleContext } from '../../sample/context';
+import { assignServer, connectServer, releaseServer, type ConnectAttempt, type ConnectTarget } from '../backend';
+import type { PooledSocket } from '../reuse';
+import { dequeue, enqueue, type QueuedRequest } from '../queue';
+import { rt } from '../runtime-config';
+import { logStream } from '../../log/index';
+
+export class TcpStream implements ConnectTarget, QueuedRequest {
+  readonly instance: Instance;
+  readonly fe: Proxy;
+  readonly sock: Socket;
+  private be: Proxy | null = null;
+  server: Server | null = null;
+  private srv: PooledSocket | null = null;
+  private readonly rec: StreamRecord;
+  private readonly sample: SampleContext;
+  private pending: Buffer[] = [];
+  private attempt: ConnectAttempt | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timerKind: 'connect' | 'queue' | 'turnaround' | null = null;
+  private connecting = true;
+  private clientDone = false;
+  private serverDone = false;
+  private closed = false;
+  private queued = false;
+  queuedAt = 0;
+  private tConnStart = 0;
+  onDestroy?: () => void;
+
+  constructor(instance: Instance, fe: Proxy, sock: Socket) {
+    this.instance = instance;
+    this.fe = fe;
+    this.sock = sock;
+    const src = strip(sock.remoteAddress ?? '');
+    const dst = strip(sock.localAddress ?? '');
+    this.rec = newStreamRecord(src, sock.remotePort ?? 0, dst, sock.localPort ?? 0, fe.name);
+    this.sample = { src, srcPort: sock.remotePort ?? 0, dst, dstPort: sock.localPort ?? 0, frontend: fe.name, vars: new Map() };
+    sock.setNoDelay(true);
+    sock.on('data', (d: Buffer) => this.onClientData(d));
+    sock.on('end', () => this.onClientEnd());
+    sock.on('close', () => this.onClientClose());
+    sock.on('error', () => { /* 'close' follows */ });
+    sock.on('drain', () => this.srv?.resume());
+    sock.on('timeout', () => this.onClientTimeout());
+    const ct = fe.cfg.timeouts.client;
+    if (ct) sock.setTimeout(ct);
+    this.route();
+  }
+
+  private route(): void {
+    const r = rt(this.fe);
+    let be: Proxy | undefined;
+    for (const rule of r.switching) if (!rule.cond || rule.cond(this.sample)) { be = rule.backend; break; }
+    if (!be) be = r.defaultBackend ?? (this.fe.isBackend ? this.fe : undefined);
+    if (!be) {
+      this.end('P', 'R');
+      return;
+    }
+    this.be = be;
+    this.rec.backendName = be.name;
+    this.sample.backend = be.name;
+    be.beCounters.enter();
+    this.assign();
+  }
+
+  private assign(): void {
+    const be = this.be!;
+    const a = assignServer(be, this.sample, this.attempt?.failed, undefined);
+    if (a.kind === 'none') {
+      this.end('S', 'C');
+      return;
+    }
+    if (a.kind === 'queue') {
+      this.queued = true;
+      this.queuedAt = performance.now();
+      enqueue(be, this);
+      this.setTimer('queue', be.cfg.timeouts.queue ?? be.cfg.timeouts.connect);
+      return;
+    }
+    this.useServer(a.server);
+  }
+
+  tryDispatch(): boolean {
+    if (this.closed) return true;
+    const a = assignServer(this.be!, this.sample, undefined, undefined);
+    if (a.kind !== 'server') return false;
+    this.queued = false;
+    this.clearTimer();
+    this.rec.tw = Math.round(performance.now() - this.queuedAt);
+    this.useServer(a.server);
+    return true;
+  }
+
+  private useServer(s: Server): void {
+    this.server = s;
+    this.rec.serverName = s.name;
+    if (this.rec.tw < 0) this.rec.tw = 0;
+    s.curConns++;
+    s.counters.enter();
+    s.streams.add(this);
+    s.backend.balancer?.takeConn?.(s);
+    this.tConnStart = performance.now();
+    this.attempt = connectServer(this, s, this.be!, false, null);
+  }
+
+  private setTimer(kind: NonNullable<TcpStream['timerKind']>, ms: number | undefined): void {
+    this.clearTimer();
+    if (!ms) return;
+    this.timerKind = kind;
+    this.timer = setTimeout(() => {
+      const k = this.timerKind;
+      this.timer = null;
+      this.timerKind = null;
+      if (k === 'connect') this.attempt?.onTimeout();
+      else if (k === 'turnaround') this.attempt = connectServer(this, this.server!, this.be!, false, this.attempt);
+      else if (k === 'queue') { this.leaveQueue(); this.end('s', 'Q'); }
+    }, ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerKind = null;
+  }
+
+  armConnectTimer(ms: number | undefined): void { this.setTimer('connect', ms); }
+  disarmTimer(): void { this.clearTimer(); }
+  retryLater(ms: number): void { this.setTimer('turnaround', ms); }
+
+  switchServer(s: Server): void {
+    const old = this.server;
+    if (old) { old.streams.delete(this); releaseServer(old, this.be!); }
+    this.rec.redispatched = true;
+    this.server = s;
+    this.rec.serverName = s.name;
+    s.curConns++;
+    s.counters.enter();
+    s.streams.add(this);
+  }
+
+  connected(sock: PooledSocket, _reused: boolean, retries: number): void {
+    if (this.closed) { sock.destroy(); return; }
+    this.srv = sock;
+    this.connecting = false;
+    this.rec.tc = Math.round(performance.now() - this.tConnStart);
+    this.rec.retries = retries;
+    const st = this.be!.cfg.timeouts.server;
+    if (st) sock.setTimeout(st);
+    if (this.fe.cfg.options.tcpka || this.fe.cfg.options.srvtcpka) sock.setKeepAlive(true);
+    for (const b of this.pending) sock.write(b);
+    this.pending.length = 0;
+    if (this.clientDone) sock.end();
+    this.sock.resume();
+  }
+
+  connectFailed(cause: TermCause, retries: number): void {
+    this.rec.retries = retries;
+    this.end(cause, 'C');
+  }
+
+  private onClientData(d: Buffer): void {
+    this.rec.bytesIn += d.length;
+    if (this.connecting) {
+      this.pending.push(d);
+      this.sock.pause();
+      return;
+    }
+    if (this.srv && !this.srv.write(d)) this.sock.pause();
+  }
+
+  private onClientEnd(): void {
+    this.clientDone = true;
+    if (this.srv) this.srv.end();
+    else if (!this.connecting) this.maybeDone();
+  }
+
+  private onClientClose(): void {
+    if (this.closed) return;
+    if (this.connecting) { this.end('C', 'C'); return; }
+    this.clientDone = true;
+    if (!this.serverDone) {
+      // Client vanished while the server side was still open: CD.
+      this.end('C', 'D');
+      return;
+    }
+    this.end('-', '-');
+  }
+
+  private onClientTimeout(): void { this.end('c', 'D'); }
+
+  onServerData(d: Buffer): void {
+    this.rec.bytesOut += d.length;
+    if (!this.sock.write(d)) this.srv?.pause();
+  }
+
+  onServerEnd(): void {
+    this.serverDone = true;
+    this.sock.end();
+  }
+
+  onServerClose(): void {
+    if (this.closed) return;
+    this.srv = null;
+    this.serverDone = true;
+    if (!this.clientDone) {
+      this.sock.end();
+      // Wait for the client to finish reading; the client 'close' completes the stream.
+      return;
+    }
+    this.end('-', '-');
+  }
+
+  onServerError(): void { /* 'close' follows */ }
+  onServerTimeout(): void { this.end('s', 'D'); }
+  onServerDrain(): void { this.sock.resume(); }
+
+  private maybeDone(): void {
+    if (this.clientDone && this.serverDone) this.end('-', '-');
+  }
+
+  private leaveQueue(): void {
+    if (this.queued && this.be) dequeue(this.be, this);
+    this.queued = false;
+  }
+
+  kill(): void { this.end('K', 'D'); }
+
+  /** Ends the stream: closes both sides, logs the tcplog line, updates counters. */
+  private end(cause: TermCause, phase: TermPhase): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearTimer();
+    this.leaveQueue();
+    this.attempt?.cancel();
+    const rec = this.rec;
+    if (rec.termCause === '-' && cause !== '-') {
+      rec.termCause = cause;
+      rec.termPhase = phase;
+    }
+    if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+    if (!this.sock.destroyed) {
+      if (cause === '-') this.sock.end(); else this.sock.destroy();
+    }
+    const now = performance.now();
+    rec.tt = Math.round(now - rec.acceptHr);
+    rec.ta = rec.tt;
+    const fe = this.fe;
+    const be = this.be;
+    const srv = this.server;
+    fe.feCounters.bytesIn += rec.bytesIn;
+    fe.feCounters.bytesOut += rec.bytesOut;
+    if (cause === 'C' || cause === 'c') fe.feCounters.cliAborts++;
+    if (be) {
+      be.beCounters.bytesIn += rec.bytesIn;
+      be.beCounters.bytesOut += rec.bytesOut;
+      be.beCounters.addTimes(rec.tw, rec.tc, -1, rec.tt);
+      be.beCounters.leave();
+    }
+    if (srv) {
+      srv.counters.bytesIn += rec.bytesIn;
+      srv.counters.bytesOut += rec.bytesOut;
+      srv.counters.leave();
+      srv.streams.delete(this);
+      releaseServer(srv, be!);
+    }
+    rec.actconn = this.instance.actconn;
+    rec.feconn = fe.feCounters.cur;
+    rec.beconn = be ? be.beCounters.cur + 1 : 0;
+    rec.srvconn = srv ? srv.curConns + 1 : 0;
+    rec.backendQueue = be?.queueLength ?? 0;
+    rec.srvQueue = srv?.queueLength ?? 0;
+    logStream(this.instance, fe, rec);
+    this.onDestroy?.();
+  }
+}
+
+function strip(a: string): string {
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+}
