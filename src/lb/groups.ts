@@ -169,7 +169,7 @@ export abstract class GroupedBalancer<N extends LbNode> implements Balancer {
   }
 
   /** Fills an explanation; allocation is fine here (only when asked). */
-  protected explain(explain: PickExplanation, chosen: Server | undefined, avoid: Server | undefined, detail: string, key?: string): void {
+  explain(explain: PickExplanation, chosen: Server | undefined, avoid: Server | undefined, detail: string, key?: string): void {
     explain.algorithm = this.name;
     if (key !== undefined) explain.key = key;
     explain.detail = chosen ? detail : (detail ? `${detail}; no usable server` : 'no usable server');

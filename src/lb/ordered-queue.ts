@@ -59,6 +59,41 @@ export class OrderedQueue<T extends QueueItem> {
     a.length--;
   }
 
+  /**
+   * Index of the first item whose key is >= `key` (size when none): eb32_lookup_ge.
+   */
+  lowerBound(key: number): number {
+    const a = this.items;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid].key < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Position of `it` in the queue, or -1. */
+  indexOf(it: T): number {
+    let i = this.lowerBound(it.key);
+    const a = this.items;
+    while (i < a.length && a[i].key === it.key) {
+      if (a[i] === it) return i;
+      i++;
+    }
+    return -1;
+  }
+
+  /** Inserts many items at once (one sort instead of shifting for each). */
+  insertMany(list: T[]): void {
+    for (const it of list) {
+      this.items.push(it);
+      it.queue = this as unknown as OrderedQueue<QueueItem>;
+    }
+    // Array.prototype.sort is stable: equal keys keep insertion order, as ebtrees do.
+    this.items.sort((a, b) => a.key - b.key);
+  }
+
   /** Items in order (tests and explanations only: allocates). */
   toArray(): T[] { return this.items.slice(); }
 }
