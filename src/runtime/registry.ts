@@ -28,6 +28,8 @@ export interface CliSession {
   timeoutMs: number;
   interactive: boolean;
   level: CliLevel;
+  /** Called by `set timeout cli` so the connection re-arms its idle timer. */
+  onTimeoutChange?: (ms: number) => void;
 }
 
 /**
