@@ -8,3 +8,4 @@
 import './proxy/keywords';
 import './proxy/build';
 import './process/keywords';
+import './checks/keywords';

@@ -32,6 +32,11 @@ export interface CheckReport {
   info?: string;
   /** Check duration in ms, or undefined when not applicable. */
   durationMs?: number;
+  /**
+   * Free-form cause printed instead of the `reason: ...` clause, e.g. `changed from CLI`
+   * (HAProxy: op_st_chg.reason for CLI and agent-forced changes).
+   */
+  text?: string;
 }
 
 /** Health-check state visible to stats (owned and updated by checks/). */
@@ -172,6 +177,7 @@ export class Server {
 
   private describe(report: CheckReport | undefined): string {
     if (!report) return '';
+    if (report.text !== undefined) return `, ${report.text}`;
     let out = `, reason: ${report.desc}`;
     if (report.code !== undefined) out += `, code: ${report.code}`;
     if (report.info) out += `, info: "${report.info}"`;

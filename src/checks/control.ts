@@ -1,0 +1,80 @@
+/**
+ * Runtime control of checks, for the runtime API (HAProxy cli.c / server.c handlers of
+ * `enable|disable health|agent` and `set server B/S health|agent`). Each function returns
+ * the CLI answer: '' on success, else HAProxy's exact message (without trailing newline).
+ */
+
+import type { Server } from '../proxy/server';
+import { OpState } from '../proxy/server';
+import { serverChecks, markDown, markUp, markStopping } from './scheduler';
+
+const CLI = { desc: '', text: 'changed from CLI' };
+
+/** `set server B/S health up|stopping|down`: forces the health-check state. */
+export function setHealth(server: Server, state: string): string {
+  if (server.tracked || server.cfg.track) return 'cannot change health on a tracking server.';
+  const hc = serverChecks(server)?.health;
+  if (state === 'up') {
+    if (hc) hc.view.health = hc.view.rise + hc.view.fall - 1;
+    if (server.opState === OpState.Stopping) {
+      server.opState = OpState.Running;
+      server.notifyChange();
+    } else markUp(server, CLI);
+  } else if (state === 'stopping') {
+    if (hc) hc.view.health = hc.view.rise + hc.view.fall - 1;
+    if (server.opState === OpState.Stopped) markUp(server, CLI);
+    markStopping(server, CLI.text);
+  } else if (state === 'down') {
+    if (hc) hc.view.health = 0;
+    markDown(server, CLI);
+  } else {
+    return "'set server <srv> health' expects 'up', 'stopping', or 'down'.";
+  }
+  return '';
+}
+
+/** `set server B/S agent up|down`: forces the agent-check state. */
+export function setAgent(server: Server, state: string): string {
+  const ag = serverChecks(server)?.agent;
+  if (!ag || !ag.view.enabled) return 'agent checks are not enabled on this server.';
+  if (state === 'up') {
+    ag.view.health = ag.view.rise + ag.view.fall - 1;
+    markUp(server, CLI);
+  } else if (state === 'down') {
+    ag.view.health = 0;
+    markDown(server, CLI);
+  } else {
+    return "'set server <srv> agent' expects 'up' or 'down'.";
+  }
+  return '';
+}
+
+/** `enable health B/S` */
+export function enableHealth(server: Server): string {
+  const hc = serverChecks(server)?.health;
+  if (!hc) return 'Health check was not configured on this server, cannot enable.';
+  hc.view.enabled = true;
+  return '';
+}
+
+/** `disable health B/S`: the check keeps its state but stops running. */
+export function disableHealth(server: Server): string {
+  const hc = serverChecks(server)?.health;
+  if (hc) hc.view.enabled = false;
+  return '';
+}
+
+/** `enable agent B/S` */
+export function enableAgent(server: Server): string {
+  const ag = serverChecks(server)?.agent;
+  if (!ag) return 'Agent was not configured on this server, cannot enable.';
+  ag.view.enabled = true;
+  return '';
+}
+
+/** `disable agent B/S` */
+export function disableAgent(server: Server): string {
+  const ag = serverChecks(server)?.agent;
+  if (ag) ag.view.enabled = false;
+  return '';
+}
