@@ -9,3 +9,4 @@ import './proxy/keywords';
 import './proxy/build';
 import './process/keywords';
 import './checks/keywords';
+import './acl/keywords';

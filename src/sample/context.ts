@@ -43,6 +43,13 @@ export interface SampleContext {
   ssl?: { sni?: string; alpn?: string; version?: string; cipher?: string };
   /** Stream id (unique id for `show sess`). */
   streamId?: number;
+  /** Runtime state for nbsrv/be_conn/srv_is_up/connslots (sample/context.ts RuntimeLookup). */
+  runtime?: RuntimeLookup;
+  /**
+   * Set when no more data will arrive for this analysis (inspect-delay expired, buffer full,
+   * end of stream): `WAIT_END` and `wait_end` are true only then.
+   */
+  final?: boolean;
 }
 
 /** A fetched value. */
@@ -58,4 +65,36 @@ export function headerValues(head: HttpHeadView | undefined, name: string): stri
     if (h[i].length === lname.length && h[i].toLowerCase() === lname) out.push(h[i + 1]);
   }
   return out;
+}
+
+/**
+ * Read-only view of runtime state for fetches such as `nbsrv(be)`, `be_conn(be)`,
+ * `srv_is_up(be/srv)` and `connslots(be)`. The data plane supplies one through
+ * {@link SampleContext.runtime}; without it those fetches return no sample.
+ */
+export interface RuntimeLookup {
+  /** A backend by name, or undefined when there is none. */
+  backend(name: string): BackendStateView | undefined;
+  /** A server of a backend, or undefined when either does not exist. */
+  server(backend: string, server: string): ServerStateView | undefined;
+}
+
+/** What backend-level fetches read. */
+export interface BackendStateView {
+  /** Usable (running, not in maintenance) servers, active ones, or backups when none is active. */
+  nbsrv: number;
+  /** Current connections on the backend. */
+  conn: number;
+  /** Requests waiting in the backend and server queues. */
+  queue: number;
+  /** Sum over servers of (maxconn - current) plus free queue slots; -1 when unlimited (`connslots`). */
+  connslots?: number;
+}
+
+/** What server-level fetches read. */
+export interface ServerStateView {
+  /** Running and not in maintenance. */
+  up: boolean;
+  conn?: number;
+  queue?: number;
 }
