@@ -10,3 +10,4 @@ import './proxy/build';
 import './process/keywords';
 import './checks/keywords';
 import './acl/keywords';
+import './lb/keywords';

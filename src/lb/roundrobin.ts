@@ -355,6 +355,5 @@ export class RoundRobinBalancer implements Balancer {
 
 registerBalancer({
   name: 'roundrobin',
-  validate: (args) => (args.length ? `'balance roundrobin' does not take arguments` : undefined),
   create: (backend) => new RoundRobinBalancer(backend),
 });
