@@ -19,7 +19,9 @@ export const enum OpState { Stopped = 0, Starting = 1, Running = 2, Stopping = 3
 export const AdminFlag = {
   FMAINT: 0x01, IMAINT: 0x02, CMAINT: 0x04, FDRAIN: 0x08, IDRAIN: 0x10, RMAINT: 0x20, HMAINT: 0x40,
 } as const;
-export const MAINT_MASK = AdminFlag.FMAINT | AdminFlag.IMAINT | AdminFlag.CMAINT | AdminFlag.RMAINT | AdminFlag.HMAINT;
+// CMAINT only records that `disabled` came from the config (HAProxy's SRV_ADMF_MAINT is
+// FMAINT|IMAINT|RMAINT): `disabled` sets CMAINT|FMAINT and `enable server` clears FMAINT.
+export const MAINT_MASK = AdminFlag.FMAINT | AdminFlag.IMAINT | AdminFlag.RMAINT | AdminFlag.HMAINT;
 export const DRAIN_MASK = AdminFlag.FDRAIN | AdminFlag.IDRAIN;
 
 /** What a check reports with a state change, for the log line (`reason: ...`). */
@@ -122,7 +124,7 @@ export class Server {
     this.maxconn = cfg.maxconn;
     this.maxqueue = cfg.maxqueue;
     this.opState = OpState.Running;
-    if (cfg.disabled) this.adminState |= AdminFlag.CMAINT;
+    if (cfg.disabled) this.adminState |= AdminFlag.CMAINT | AdminFlag.FMAINT;
     this.lastChange = Date.now();
   }
 
@@ -169,7 +171,8 @@ export class Server {
     let active = 0;
     let backup = 0;
     for (const s of this.backend.servers) {
-      if (!s.isRunning || s.inMaint) continue;
+      // HAProxy counts "currently usable" servers: a draining one has no weight left.
+      if (!s.isRunning || s.inMaint || s.inDrain) continue;
       if (s.isBackup) backup++; else active++;
     }
     return { active, backup };
@@ -261,22 +264,30 @@ export class Server {
       this.lastChange = now;
       const forced = (before & AdminFlag.FMAINT) !== 0 ? 'forced' : 'config';
       if (this.isRunning) {
-        emitAdminEvent('notice', `${p} is ${nowDrain ? 'UP (leaving' : 'UP/READY (leaving'} ${forced} maintenance).`, this.backend.name);
+        // Observed on 2.6.12: "is UP/DRAIN (leaving forced maintenance)." then "remains in forced drain mode."
+        emitAdminEvent('notice', `${p} is ${nowDrain ? 'UP/DRAIN' : 'UP/READY'} (leaving ${forced} maintenance).`, this.backend.name);
+        if (after & AdminFlag.FDRAIN) emitAdminEvent('notice', `${p} remains in forced drain mode.`, this.backend.name);
       } else {
         emitAdminEvent('notice', `${p} is DOWN (leaving ${forced} maintenance).`, this.backend.name);
       }
     } else if (!nowMaint && !wasDrain && nowDrain) {
       this.lastChange = now;
       const { active, backup } = this.survivors();
-      emitAdminEvent('notice', `${p} enters drain state. ${active} active and ${backup} backup servers left.${active === 0 && backup > 0 ? ' Running on backup.' : ''} ${this.curConns} sessions active, 0 requeued, ${this.queueLength} remaining in queue.`, this.backend.name);
+      // 2.6.12 uses the "online" form while the server is up, the "left" form when it is down.
+      if (this.isRunning) emitAdminEvent('notice', `${p} enters drain state. ${active} active and ${backup} backup servers online.${active === 0 && backup > 0 ? ' Running on backup.' : ''} 0 sessions requeued, ${this.queueLength} total in queue.`, this.backend.name);
+      else emitAdminEvent('notice', `${p} enters drain state. ${active} active and ${backup} backup servers left.${active === 0 && backup > 0 ? ' Running on backup.' : ''} ${this.curConns} sessions active, 0 requeued, ${this.queueLength} remaining in queue.`, this.backend.name);
+      if (this.isRunning && active === 0 && backup === 0) this.backend.reportNoServer();
     } else if (!nowMaint && wasDrain && !nowDrain) {
       this.lastChange = now;
-      emitAdminEvent('notice', `${p} is ${this.isRunning ? 'UP/READY' : 'DOWN'} (leaving forced drain).`, this.backend.name);
+      emitAdminEvent('notice', `${p} is ${this.isRunning ? 'UP' : 'DOWN'} (leaving forced drain).`, this.backend.name);
     }
     this.changed();
     for (const t of this.trackers) {
       if (nowMaint) t.setAdmin(AdminFlag.IMAINT, true);
-      else t.setAdmin(AdminFlag.IMAINT, false);
+      else {
+        t.setAdmin(AdminFlag.IMAINT, false);
+        if (wasMaint && (t.adminState & AdminFlag.FMAINT)) emitAdminEvent('notice', `${t.logPrefix()} remains in forced maintenance.`, t.backend.name);
+      }
     }
   }
 
