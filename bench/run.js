@@ -53,7 +53,7 @@ function parseArgs(argv) {
   }
   o.rounds ??= o.quick ? 1 : 3;
   o.duration ??= o.quick ? 2 : 5;
-  o.warmup ??= o.quick ? 0.5 : 1;
+  o.warmup ??= 1;
   o.idleConns ??= o.quick ? 2000 : 10000;
   // Every proxy gets the same count: what the generated global maxconn lets HAProxy hold.
   const cap = maxconnForLimit() - 32;
@@ -183,7 +183,7 @@ async function runIdleScenario(sc, opts, plan, ctxBase) {
       if (!t.ok) { results[name] = { ok: false, reason: t.reason }; log(`${sc.name}: ${name} n/a: ${t.reason}`); continue; }
       try {
         // Warm the proxy up (pools, JIT) before taking the baseline.
-        try { await runWrk({ url: `http://127.0.0.1:${t.port}/`, connections: 10, threads: 1, seconds: Math.max(0.5, opts.warmup), cpu: plan.loadCpu }); } catch { /* measured anyway */ }
+        try { await runWrk({ url: `http://127.0.0.1:${t.port}/`, connections: 10, threads: 1, seconds: Math.max(1, opts.warmup), cpu: plan.loadCpu }); } catch { /* measured anyway */ }
         await sleep(1000);
         const before = rssBytes(t.pid);
         const holder = await startHolder(t.port, opts.idleConns, plan.loadCpu);

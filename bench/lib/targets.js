@@ -13,8 +13,11 @@ const { ROOT } = require('./tools');
 const BENCH = path.resolve(__dirname, '..');
 const ALL_TARGETS = ['direct', 'haproxy', 'fulcrum', 'node-http-proxy', 'fastify-http-proxy'];
 
+/** The informative part of a failed target's output: its ALERT/Error lines, else its tail. */
 function lastLines(text, n = 6) {
-  return text.trim().split('\n').slice(-n).join(' | ').slice(0, 600);
+  const lines = text.trim().split('\n').filter((l) => l.trim());
+  const key = lines.filter((l) => /\[ALERT\]|Error|error:|EADDR|not supported/.test(l));
+  return (key.length ? key.slice(0, n) : lines.slice(-n)).join(' | ').slice(0, 600);
 }
 
 async function readyOrFail(name, proc, port, checkPath, timeoutMs) {

@@ -13,6 +13,8 @@ const LUA = path.join(__dirname, 'report.lua');
  *   rps, mbps, raw } or rejects with wrk's output when wrk fails or prints no result line.
  */
 function runWrk({ url, connections, threads = 1, seconds, cpu, timeoutS = 5 }) {
+  // wrk takes whole seconds only ("0.5s" is a usage error).
+  seconds = Math.max(1, Math.round(seconds));
   const argv = wrapCommand(['wrk', '--latency', '-t', String(threads), '-c', String(connections),
     '-d', `${seconds}s`, '--timeout', `${timeoutS}s`, '-s', LUA, url], cpu);
   return new Promise((resolve, reject) => {
