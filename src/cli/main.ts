@@ -1,37 +1,191 @@
 /**
- * Command-line entry (haproxy-compatible flags). Parses argv, loads and validates the
- * configuration, then hands over to process/run.ts. Exit codes follow HAProxy: 0 ok,
- * 1 configuration or usage error.
+ * Command-line entry (haproxy-compatible flags, management.txt §3; every flag is listed in
+ * docs/cli.md). Parses argv, loads and checks the configuration, reports like HAProxy 2.6
+ * and hands over to process/run.ts, in the foreground or as a detached daemon. Exit codes
+ * follow HAProxy: 0 ok, 1 configuration or usage error, 2 for `-c` without any listener
+ * and for a `-cc` expression that cannot be parsed.
  */
 
 import '../modules';
+import { basename } from 'node:path';
 import { parseFiles, expandConfigPaths } from '../config/parser';
-import { Diagnostics, formatDiagnostic } from '../config/diagnostics';
+import { Diagnostics } from '../config/diagnostics';
 import { validateConfig } from '../config/validate';
+import { evaluateCondition } from '../config/conditions';
+import { dumpKeywords } from '../config/registry';
+import { isFrontend, type Config } from '../config/model';
 import { runServer } from '../process/run';
+import type { InstanceOptions } from '../process/instance';
+import { processExt } from '../process/keywords';
+import { parseArgs, wantsDaemon, type CliOptions } from './args';
+import { buildInfoLines, usageLines, versionLines } from './version';
+import { createReporter, type Reporter } from './report';
+import { daemonReady, isDaemonChild, spawnDaemon, writePidfile } from './daemon';
 
-export function main(argv: string[]): void {
-  const files: string[] = [];
-  let checkOnly = false;
-  let foreground = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '-f') files.push(argv[++i]);
-    else if (a === '-c') checkOnly = true;
-    else if (a === '-db' || a === '-d') foreground = true;
+const print = (lines: string[]): void => { process.stdout.write(lines.map((l) => l + '\n').join('')); };
+
+/** HAProxy prints its version on stdout then the usage on stderr, and exits 1. */
+function usage(): never {
+  print(versionLines());
+  process.stderr.write(usageLines(basename(process.argv[1] ?? 'fulcrum')).map((l) => l + '\n').join(''));
+  process.exit(1);
+}
+
+/** `-dK`: classes HAProxy knows; Fulcrum dumps the configuration class (cfg). */
+const KEYWORD_CLASSES: Record<string, string> = {
+  all: 'list all keywords', cfg: 'configuration keywords',
+};
+
+function dumpKeywordClasses(classes: string[]): void {
+  if (classes.includes('help')) {
+    print(['# List of supported keyword classes:', ...Object.entries(KEYWORD_CLASSES).map(([k, v]) => `${k}: ${v}`)]);
+    return;
   }
+  if (classes.includes('all') || classes.includes('cfg')) print(['# List of registered configuration keywords:', ...dumpKeywords()]);
+}
+
+/** Number of listening sockets the configuration declares (binds of enabled frontends, stats sockets). */
+function listenerCount(config: Config): number {
+  let n = config.global.statsSockets.length;
+  for (const p of config.proxies) if (isFrontend(p) && !p.disabled) n += p.binds.length;
+  return n;
+}
+
+/** Applies command-line overrides onto the parsed configuration (they win over the file). */
+function applyOverrides(config: Config, o: CliOptions): void {
+  if (o.maxconn !== undefined) config.global.maxconn = o.maxconn;
+  if (o.defaultMaxconn !== undefined) {
+    // -N: default maxconn of frontends that set none (HAProxy's cfg_maxpconn).
+    for (const p of config.proxies) if (isFrontend(p) && p.maxconn === 0) p.maxconn = o.defaultMaxconn;
+  }
+  if (o.pidfile !== undefined) config.global.pidfile = o.pidfile;
+  if (o.masterWorker) config.global.masterWorker = true;
+}
+
+/**
+ * Loads and checks the configuration; prints diagnostics; exits on errors and in `-c` mode.
+ * Returns the validated config otherwise.
+ */
+function loadConfig(o: CliOptions, rep: Reporter, inDaemonChild: boolean): Config {
   const diag = new Diagnostics();
-  const paths = expandConfigPaths(files, diag);
-  const { config } = parseFiles(paths, diag);
-  if (diag.errorCount === 0) validateConfig(config, diag);
-  for (const d of diag.items) process.stderr.write(formatDiagnostic(d) + '\n');
+  const paths = expandConfigPaths(o.configPaths, diag);
   if (diag.errorCount > 0) {
-    process.stderr.write(`[ALERT]    (${process.pid}) : config : Fatal errors found in configuration.\n`);
+    rep.flush(diag);
     process.exit(1);
   }
-  if (checkOnly) {
-    process.stdout.write('Configuration file is valid\n');
+  const { config } = parseFiles(paths, diag);
+  // The daemon child's parent already printed the parse messages; print only new failures.
+  const flush = (): void => { if (!inDaemonChild || diag.errorCount > 0) rep.flush(diag); };
+  flush();
+  if (diag.aborted) process.exit(1);
+  if (diag.errorCount > 0) {
+    rep.alert('Fatal errors found in configuration.');
+    process.exit(1);
+  }
+  applyOverrides(config, o);
+  validateConfig(config, diag);
+  flush();
+  if (diag.errorCount > 0) {
+    rep.alert('Fatal errors found in configuration.');
+    process.exit(1);
+  }
+  const zeroWarning = o.zeroWarning || processExt(config.global).flags['zero-warning'] === true;
+  if (zeroWarning && diag.warningCount > 0) {
+    rep.alert(`Some warnings were found and 'zero-warning' is set. Aborting.`);
+    process.exit(1);
+  }
+  if (o.checkOnly) {
+    if (!o.quiet && diag.warningCount > 0) print(['Warnings were found.']);
+    if (listenerCount(config) === 0) {
+      if (!o.quiet) print(['Configuration file has no error but will not start (no listener) => exit(2).']);
+      process.exit(2);
+    }
+    if (!o.quiet) print(['Configuration file is valid']);
     process.exit(0);
   }
-  void runServer(config, { foreground, quiet: false, debug: false, localPeer: '', configFiles: paths });
+  return config;
+}
+
+/** Signals old processes as HAProxy's -sf/-st do: pause (SIGTTOU) before, then finish or resume. */
+function signalOld(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try { process.kill(pid, sig); } catch { /* already gone: nothing to stop */ }
+  }
+}
+
+/** Entry point used by bin/fulcrum. */
+export function main(argv: string[]): void {
+  const parsed = parseArgs(argv);
+  if (parsed.error !== undefined) usage();
+  const o = parsed.options;
+  if (o.version === 2) { print(buildInfoLines()); process.exit(0); }
+  if (o.version === 1) { print(versionLines()); process.exit(0); }
+  const rep = createReporter({ quiet: o.quiet, diagnostic: o.diagnostic });
+
+  if (o.checkCondition !== undefined) {
+    // -cc: same evaluator as `.if`; 0 true, 1 false, 2 unparsable.
+    const r = evaluateCondition([o.checkCondition]);
+    if (r.error !== undefined) {
+      rep.alert(`Failed to evaluate condition: ${r.error}`);
+      process.exit(2);
+    }
+    process.exit(r.value ? 0 : 1);
+  }
+  if (o.dumpKeywords) {
+    dumpKeywordClasses(o.dumpKeywords);
+    if (o.configPaths.length === 0) process.exit(0);
+  }
+  if (o.configPaths.length === 0) usage();
+  if (o.chdir !== undefined) {
+    try {
+      process.chdir(o.chdir);
+    } catch {
+      rep.alert(`Could not change to directory ${o.chdir} : ${'No such file or directory'}`, false);
+      process.exit(1);
+    }
+  }
+
+  const child = isDaemonChild();
+  const config = loadConfig(o, rep, child);
+  if (listenerCount(config) === 0) {
+    rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] No enabled listener found (check for 'bind' directives) ! Exiting.`, false);
+    process.exit(1);
+  }
+  const daemon = child || wantsDaemon(o, config.global.daemon);
+  if (daemon && !child) {
+    void spawnDaemon(process.argv.slice(1)).then((code) => process.exit(code));
+    return;
+  }
+  void start(config, o, child, rep);
+}
+
+async function start(config: Config, o: CliOptions, child: boolean, rep: Reporter): Promise<void> {
+  const options: InstanceOptions = {
+    foreground: !child, quiet: o.quiet, debug: o.debug,
+    localPeer: o.localPeer ?? processExt(config.global).localPeer ?? (await import('node:os')).hostname(),
+    configFiles: o.configPaths,
+    daemon: child, pidfile: config.global.pidfile, masterWorker: config.global.masterWorker,
+    softStopPids: o.softStopPids, hardStopPids: o.hardStopPids, diagnostic: o.diagnostic,
+    ignoreResolveErrors: o.ignoreResolveErrors, noServerVerify: o.noServerVerify, memoryLimitMb: o.memoryLimitMb,
+  };
+  const old = [...o.softStopPids, ...o.hardStopPids];
+  // Ask old processes to release their listeners while this one binds (HAProxy's SIGTTOU).
+  signalOld(old, 'SIGTTOU');
+  try {
+    await runServer(config, options);
+  } catch (e) {
+    signalOld(old, 'SIGTTIN');
+    rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Some protocols failed to start their listeners! Exiting. (${(e as Error).message})`, false);
+    process.exit(1);
+  }
+  if (config.global.pidfile !== undefined) {
+    const err = writePidfile(config.global.pidfile);
+    if (err !== undefined) {
+      rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Cannot create pidfile ${config.global.pidfile}`, false);
+      process.exit(1);
+    }
+  }
+  signalOld(o.softStopPids, 'SIGUSR1');
+  signalOld(o.hardStopPids, 'SIGTERM');
+  if (child) daemonReady();
 }

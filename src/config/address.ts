@@ -43,11 +43,16 @@ export interface AddressOptions {
 function parsePortPart(text: string, raw: string, opts: AddressOptions): { port: number; portEnd: number; offset?: number } | string {
   if (/^[+-]\d+$/.test(text)) return { port: 0, portEnd: 0, offset: Number(text) };
   const range = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!range) return `invalid port '${text}' in address '${raw}'`;
+  // Messages as HAProxy's str2sa_range().
+  if (!range) {
+    const bad = [...text].find((c) => !/[0-9-]/.test(c));
+    return bad !== undefined ? `invalid character '${bad}' in port number '${text}' in '${raw}'\n` : `invalid port '${text}'`;
+  }
   const p1 = Number(range[1]);
   const p2 = range[2] !== undefined ? Number(range[2]) : p1;
-  if (range[2] !== undefined && !opts.allowRange) return `port range not allowed in address '${raw}'`;
-  if (p1 < 1 || p1 > 65535 || p2 < p1 || p2 > 65535) return `invalid port '${text}' in address '${raw}'`;
+  if (range[2] !== undefined && !opts.allowRange) return `port offsets or ranges are not allowed in '${raw}'`;
+  if (p1 < 1 || p1 > 65535) return `invalid port '${range[1]}'`;
+  if (p2 < p1 || p2 > 65535) return `invalid port '${range[2]}'`;
   return { port: p1, portEnd: p2 };
 }
 
@@ -106,7 +111,7 @@ export function parseAddress(raw: string, opts: AddressOptions = {}): AddressRes
   }
   if (forced === 'ipv6' && host === '') host = '::';
   if (portText === undefined || portText === '') {
-    if (!opts.portOptional) return { error: `missing port number: '${raw}'` };
+    if (!opts.portOptional) return { error: `missing port specification in '${raw}'` };
     return { address: { family, host, port: 0, portEnd: 0, hasPort: false, raw } };
   }
   const p = parsePortPart(portText, raw, opts);

@@ -16,7 +16,9 @@ import {
   bestMatch, findFamily, findKeyword, findSectionType, findUnsupported, isFamily, keywordNames,
   familyMemberNames, sectionTypeNames, type KeywordContext, type SectionName,
 } from './registry';
-import { haproxyFamilyMembers, haproxyHasFamily, haproxyHasKeyword, haproxyKeywordNames, HAPROXY_OTHER_SECTIONS } from './haproxy-keywords';
+import {
+  haproxyFamilyMembers, haproxyHasFamily, haproxyHasKeyword, haproxyKeywordNames, haproxyProxySections, HAPROXY_OTHER_SECTIONS,
+} from './haproxy-keywords';
 import { newConfig, newProxyConfig, type Config, type ProxyCap, type ProxyConfig } from './model';
 
 const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
@@ -37,7 +39,7 @@ export function expandConfigPaths(paths: string[], diag: Diagnostics): string[] 
     try {
       st = statSync(p);
     } catch (e) {
-      diag.alert(`Could not open configuration file ${p} : ${describeFsError(e)}`);
+      diag.alert(`Cannot open configuration file/directory ${p} : ${describeFsError(e)}`);
       continue;
     }
     if (st.isDirectory()) {
@@ -414,15 +416,18 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
     }
   }
 
-  if (isFamily(kwName) || haproxyHasFamily(kwName)) {
+  const kw = findKeyword(kwName);
+  // A registered plain keyword wins over a family of the same name (`http-request` may be
+  // registered either way); HAProxy-only families still get their "not supported" message.
+  if (!kw && (isFamily(kwName) || haproxyHasFamily(kwName))) {
     dispatchFamily(ctx, section, kwName, args[1]);
     return;
   }
-  const kw = findKeyword(kwName);
   if (!kw) {
     const uns = findUnsupported(kwName);
     if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, kwName, uns);
     if (haproxyHasKeyword(section, kwName)) return reportUnsupported(ctx, kwName, { advice: '', fatal: true });
+    if (wrongSectionForHaproxy(ctx, kwName)) return;
     const hint = bestMatch(kwName, keywordCandidates(section));
     ctx.error(`unknown keyword '${kwName}' in '${section}' section${hint ? `; did you mean '${hint}' maybe ?` : ''}`);
     return;
@@ -430,6 +435,11 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
   if (!checkSection(ctx, kwName, kw.sections)) return;
   kw.parse(ctx);
 }
+
+/** Families whose unknown member HAProxy reports with a message of its own (cfgparse-listen.c). */
+const FAMILY_UNKNOWN: Record<string, (sub: string) => string> = {
+  timeout: (sub) => `'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '${sub}')`,
+};
 
 /** `option X`, `timeout X`, `stats X` ...: the second word selects the handler. */
 function dispatchFamily(ctx: KeywordContext, section: SectionName, family: string, sub: string | undefined): void {
@@ -443,6 +453,9 @@ function dispatchFamily(ctx: KeywordContext, section: SectionName, family: strin
     const uns = sub !== undefined ? findUnsupported(full) : undefined;
     if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, full, uns);
     if (sub !== undefined && haproxyHasKeyword(section, full)) return reportUnsupported(ctx, full, { advice: '', fatal: true });
+    if (sub !== undefined && wrongSectionForHaproxy(ctx, full)) return;
+    const special = FAMILY_UNKNOWN[family];
+    if (special) return ctx.error(special(sub ?? ''));
     if (sub === undefined) return ctx.error(`'${family}' expects an argument.`);
     // HAProxy suggests among every option, whatever the section (proxy_find_best_option).
     const candidates = new Set([...familyMemberNames(family), ...haproxyFamilyMembers(family)]);
@@ -455,6 +468,17 @@ function dispatchFamily(ctx: KeywordContext, section: SectionName, family: strin
     return ctx.error(`negation/default is not supported for ${family} '${sub}'.`, 'parsing-tight');
   }
   kw.parse(ctx);
+}
+
+/**
+ * A keyword nobody registered that HAProxy knows for other sections: report the section
+ * problem as HAProxy would (warning or error, see checkSection) rather than "unknown".
+ */
+function wrongSectionForHaproxy(ctx: KeywordContext, name: string): boolean {
+  const secs = ctx.section === 'global' ? undefined : haproxyProxySections(name);
+  if (!secs) return false;
+  checkSection(ctx, name, secs);
+  return true;
 }
 
 function reportUnsupported(ctx: KeywordContext, name: string, u: { advice: string; fatal: boolean }): void {

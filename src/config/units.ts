@@ -5,22 +5,35 @@
 
 export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
 
+/**
+ * Result of {@link parseTime}: on error, `badChar` is the first character HAProxy's
+ * parse_time_err() stops at, or `overflow` is set, so callers can word their message as
+ * HAProxy does for their keyword ("unexpected character 'x' in 'timeout client'").
+ */
+export type ParsedTime = { value: number; error?: undefined } | { value?: undefined; error: string; badChar?: string; overflow?: boolean };
+
 const TIME_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
  * Parses a time such as `10s`, `100ms`, `1m`, `500` (in `defaultUnit`). Result in milliseconds.
- * HAProxy accepts us, ms, s, m, h, d (configuration.txt §2.5).
+ * HAProxy accepts us, ms, s, m, h, d (configuration.txt §2.5 "Time format"); values above
+ * 2147483647 ms overflow its timers.
  */
-export function parseTime(text: string, defaultUnit: 'ms' | 's' = 'ms'): Parsed<number> {
-  const m = /^(\d+)(us|ms|s|m|h|d)?$/.exec(text);
-  if (!m) {
-    if (/^\d+/.test(text)) return { error: `unexpected character '${text.replace(/^\d+/, '')[0]}' in time value '${text}'` };
-    return { error: `expects an integer time value with an optional unit, got '${text}'` };
+export function parseTime(text: string, defaultUnit: 'ms' | 's' = 'ms'): ParsedTime {
+  const m = /^(\d*)(.*)$/.exec(text)!;
+  const digits = m[1];
+  const rest = m[2];
+  if (text === '') return { error: 'expects an integer time value with an optional unit, got \'\'' };
+  if (digits === '' || (rest !== '' && !(rest in TIME_UNITS))) {
+    // The unit is read greedily: "10mx" stops at 'x', "10x" at 'x', "abc" at 'a'.
+    const unit = ['us', 'ms', 's', 'm', 'h', 'd'].find((u) => rest.startsWith(u) && u.length === 2) ?? ['s', 'm', 'h', 'd'].find((u) => rest.startsWith(u)) ?? '';
+    const badChar = digits === '' ? text[0] : rest[unit.length] ?? rest[0];
+    return { error: `unexpected character '${badChar}' in time value '${text}'`, badChar };
   }
-  const n = Number(m[1]);
-  const unit = m[2] ?? defaultUnit;
+  const n = Number(digits);
+  const unit = rest === '' ? defaultUnit : rest;
   const ms = n * TIME_UNITS[unit];
-  if (ms > 2_147_483_647) return { error: `timer overflow in argument '${text}' (maximum value is 2147483647 ms or ~24.8 days)` };
+  if (ms > 2_147_483_647) return { error: `timer overflow in argument '${text}' (maximum value is 2147483647 ms or ~24.8 days)`, overflow: true };
   return { value: ms };
 }
 

@@ -18,6 +18,25 @@ export interface InstanceOptions {
   localPeer: string;
   /** Paths given with -f, for messages. */
   configFiles: string[];
+  // Optional fields below are set by src/cli/main.ts (additive; absent means "not given").
+  /** Running as the detached daemon child (`-D` or global `daemon`). */
+  daemon?: boolean;
+  /** Pidfile written by the CLI once started (`-p` or global `pidfile`). */
+  pidfile?: string;
+  /** `-W`/`-Ws`/`master-worker`: requested; Fulcrum runs a single process (docs/cli.md). */
+  masterWorker?: boolean;
+  /** `-sf PID...`: old processes sent SIGUSR1 (soft stop) once this one has started. */
+  softStopPids?: number[];
+  /** `-st PID...`: old processes sent SIGTERM (hard stop) once this one has started. */
+  hardStopPids?: number[];
+  /** `-dD`: diagnostic mode. */
+  diagnostic?: boolean;
+  /** `-dr`: ignore server address resolution failures. */
+  ignoreResolveErrors?: boolean;
+  /** `-dV`: do not verify server certificates. */
+  noServerVerify?: boolean;
+  /** `-m`: memory limit in MB. */
+  memoryLimitMb?: number;
 }
 
 export class Instance {

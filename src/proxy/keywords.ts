@@ -14,6 +14,7 @@ import { parseAddress } from '../config/address';
 import { parseInteger, parseTime } from '../config/units';
 import { newServerConfig, isBackend, isFrontend, type ServerConfig, type TimeoutsConfig, type ConditionConfig } from '../config/model';
 import { registerPostCheck } from '../config/validate';
+import { HAPROXY_BIND_KEYWORDS, HAPROXY_SERVER_KEYWORDS } from '../config/haproxy-keywords';
 
 /** Splits `if|unless COND...` off the end of args starting at `from`. */
 export function parseCondition(ctx: KeywordContext, from: number): ConditionConfig | undefined | null {
@@ -69,7 +70,7 @@ const sectionKeywords: SectionKeyword[] = [
       for (const part of ctx.args[1].split(',')) {
         const r = parseAddress(part, { allowRange: true });
         if (r.error !== undefined) {
-          ctx.error(`'bind ${ctx.args[1]}' : ${r.error}`);
+          ctx.error(`'bind' : ${r.error}`);
           continue;
         }
         const bind = { address: r.address, options: {}, src: ctx.src };
@@ -96,7 +97,7 @@ const sectionKeywords: SectionKeyword[] = [
       srv.name = name;
       srv.src = ctx.src;
       const r = parseAddress(addr, { portOptional: true, allowHostname: true });
-      if (r.error !== undefined) ctx.error(`'server ${name}' : ${r.error}`);
+      if (r.error !== undefined) ctx.error(`'server ${p.name}/${name}' : ${r.error}`, 'bare');
       else srv.address = r.address;
       applyServerParams(ctx, srv, ctx.args.slice(3), false);
       p.servers.push(srv);
@@ -213,7 +214,11 @@ registerFamily('timeout', [
       if (v === undefined) { ctx.error(`'timeout ${t.name}' expects an integer value (in milliseconds)`); return; }
       if (ctx.args.length > 3) { ctx.error(`'timeout ${t.name}' : unexpected extra argument '${ctx.args[3]}'`); return; }
       const r = parseTime(v);
-      if (r.error !== undefined) { ctx.error(`'timeout ${t.name}' ${r.error}`); return; }
+      if (r.error !== undefined) {
+        ctx.error(r.overflow ? `timer overflow in argument '${v}' to 'timeout ${t.name}' (maximum value is 2147483647 ms or ~24.8 days)`
+          : r.badChar !== undefined ? `unexpected character '${r.badChar}' in 'timeout ${t.name}'` : `'timeout ${t.name}' ${r.error}`);
+        return;
+      }
       ctx.proxy!.timeouts[t.field] = r.value;
     },
   })),
@@ -324,8 +329,14 @@ function applyParams<K extends { argCount: number; name: string }>(
     const name = params[i];
     const kw = find(name);
     if (!kw) {
-      const hint = bestMatch(name, names());
-      ctx.error(`'${what}${what === 'bind' ? ` ${ctx.args[1]}` : ` ${ctx.args[1] ?? ''}`.trimEnd()}' unknown keyword '${name}'.${hint ? ` Did you mean '${hint}' maybe ?` : ''}`);
+      // HAProxy's own wording per line type (bind_parse_args / parse_server); keywords HAProxy
+      // has but no Fulcrum module registered are reported as such, never as unknown.
+      const known = what === 'bind' ? HAPROXY_BIND_KEYWORDS : HAPROXY_SERVER_KEYWORDS;
+      const where = what === 'bind' ? `'bind ${ctx.args[1]}' in section '${ctx.section}'` : what === 'server' ? `'server ${ctx.proxy!.name}/${ctx.args[1]}'` : `'default-server'`;
+      const form = what === 'bind' ? undefined : 'bare' as const;
+      if (known.has(name)) { ctx.error(`${where} : '${name}' is not supported by Fulcrum yet.`, form); return; }
+      const hint = bestMatch(name, new Set([...names(), ...known]));
+      ctx.error(`${where}${what === 'bind' ? ':' : ' :'} unknown keyword '${name}'${hint ? `; did you mean '${hint}' maybe ?` : '.'}`, form);
       return;
     }
     const args = params.slice(i + 1, i + 1 + kw.argCount);
