@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFixtures, makeBackend, pickCtx, replay } from './helpers';
 import { createBalancer } from '../../../src/lb/registry';
+import { runConformance } from './balancer.suite';
 
 for (const sc of loadFixtures('first')) {
   test(`first matches HAProxy 2.6: ${sc.name}`, () => {
@@ -31,4 +32,13 @@ test('first: order follows server ids, not declaration order', () => {
   assert.equal(balancer, undefined);
   const b = createBalancer(backend);
   assert.equal(b.pick(pickCtx())!.name, 'b');
+});
+
+runConformance({
+  algorithm: 'first',
+  skip: {
+    proportional: 'first ignores weights by design: the lowest id with a free slot always wins',
+    'weight-change': 'first ignores weights by design',
+    allbackups: 'with allbackups first still fills the lowest-id backup first (no maxconn here), by design',
+  },
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFixtures, makeBackend, pickCtx } from './helpers';
+import { runConformance } from './balancer.suite';
 import type { Balancer } from '../../../src/lb/balancer';
 import type { Server } from '../../../src/proxy/server';
 
@@ -54,4 +55,12 @@ test('leastconn: a server at maxconn + maxqueue is skipped', () => {
   b.curConns = 3;
   balancer.takeConn!(b);
   assert.equal(balancer.pick(pickCtx())!.name, 'b');
+});
+
+runConformance({
+  algorithm: 'leastconn',
+  skip: {
+    proportional: 'with no concurrent connections every key is 0 and leastconn rotates regardless of weight, as HAProxy does (fixture leastconn-idle); weighted load is tested above',
+    'weight-change': 'same reason as proportional: weights only matter under concurrent load',
+  },
 });
