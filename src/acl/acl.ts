@@ -12,7 +12,7 @@ import { findFetch } from '../sample/registry';
 import { parseSampleExpr, type SampleRef } from '../sample/expr';
 import { readMapFile, readPatternFile } from '../sample/pattern-file';
 import { readCall } from '../sample/args';
-import { findAclAlias, defaultMatcherFor } from './aliases';
+import { findAclAlias, typeMatcher } from './aliases';
 import { findMatcher, type PatternSet } from './matchers';
 
 /** A compiled ACL term. */
@@ -60,35 +60,52 @@ export function compileAclWords(words: readonly string[], report: AclReport): Co
     return undefined;
   }
 
+  // An ACL keyword chooses the matcher only when no converter follows it (acl.c: aclkw &&
+  // !acl_conv_found): `path_beg,lower` matches exactly, by the converted type.
+  const hasConv = word.length > readCall(word, 0).end;
+  const aliasMatch = alias && !hasConv ? alias : undefined;
+  let mName: string | undefined = aliasMatch?.match ?? typeMatcher(parsed.type);
+  // HAProxy warns only when nothing at all follows the fetch (flags included).
+  if (mName !== undefined && parsed.type !== 'bool' && words.length === 1) {
+    report.warning?.(`parsing acl keyword '${word}' :\n  no pattern to match against were provided, so this ACL will never match.\n  If this is what you intended, please add '--' to get rid of this warning.\n  If you intended to match only for existence, please use '-m found'.\n  If you wanted to force an int to match as a bool, please use '-m bool'.\n`);
+  }
+  const kwForMsg = aliasMatch ? kwName : parsed.fetch.name;
+
   let icase = false;
-  let matchName: string | undefined;
   let mapFiles = false;
   let uniqueId: number | undefined;
   const files: string[] = [];
   const patterns: string[] = [];
   let i = 1;
-  let explicitEnd = false;
   for (; i < words.length; i++) {
     const w = words[i];
-    if (w.length < 2 || w[0] !== '-') break;
-    if (w === '--') { explicitEnd = true; i++; break; }
+    if (w[0] !== '-') break;
+    if (w === '--') { i++; break; }
     if (w === '-i') icase = true;
     else if (w === '-n') { /* no DNS resolution: Fulcrum never resolves patterns */ }
     else if (w === '-M') mapFiles = true;
     else if (w === '-m') {
-      matchName = words[++i] ?? '';
-      if (!findMatcher(matchName)) {
-        report.error(`unknown matching method '${matchName}' when parsing ACL expression`);
+      if (files.length > 0) {
+        report.error(`'-m' must only be specified before patterns and files in parsing ACL expression`);
+        return undefined;
+      }
+      mName = words[++i] ?? '';
+      if (!findMatcher(mName)) {
+        report.error(`unknown matching method '${mName}' when parsing ACL expression`);
         return undefined;
       }
     } else if (w === '-u') {
       const id = words[++i] ?? '';
-      if (!/^\d+$/.test(id)) {
-        report.error(`the argument of -u must be an integer, got '${id}'`);
+      if (!/^-?\d+$/.test(id)) {
+        report.error(`the argument of -u must be an integer`);
         return undefined;
       }
       uniqueId = Number(id);
     } else if (w === '-f') {
+      if (mName === undefined) {
+        report.error(`matching method must be specified first (using '-m') when using a sample fetch of this type ('${kwForMsg}')`);
+        return undefined;
+      }
       const file = words[++i] ?? '';
       files.push(file);
       if (mapFiles) {
@@ -105,15 +122,15 @@ export function compileAclWords(words: readonly string[], report: AclReport): Co
       return undefined;
     }
   }
+  if (mName === undefined) {
+    report.error(`matching method must be specified first (using '-m') when using a sample fetch of this type ('${kwForMsg}')`);
+    return undefined;
+  }
   for (; i < words.length; i++) patterns.push(words[i]);
 
-  const mName = matchName ?? alias?.match ?? defaultMatcherFor(parsed.type);
   const matcher = findMatcher(mName)!;
   const ignoresPatterns = mName === 'found' || mName === 'bool';
-  if (patterns.length === 0 && files.length === 0 && !ignoresPatterns && !explicitEnd) {
-    report.warning?.(`parsing acl keyword '${word}' :\n  no pattern to match against were provided, so this ACL will never match.\n  If this is what you intended, please add '--' to get rid of this warning.\n  If you intended to match only for existence, please use '-m found'.\n  If you wanted to force an int to match as a bool, please use '-m bool'.\n`);
-  }
-  const set = matcher.compile(patterns, { icase, dottedVersion: alias?.dottedVersion });
+  const set = matcher.compile(patterns, { icase, dottedVersion: aliasMatch?.dottedVersion });
   if ('error' in set) {
     report.error(set.error);
     return undefined;

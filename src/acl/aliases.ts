@@ -3,7 +3,7 @@
  * matching method (HAProxy: the acl_kw_list tables of http_fetch.c and payload.c), e.g.
  * `path_beg` = fetch `path` + matcher `beg`, `hdr_dom(host)` = `req.hdr(host)` + `dom`.
  * Any fetch name is also usable in an ACL; it then gets the default matcher of its output
- * type ({@link defaultMatcherFor}).
+ * type ({@link typeMatcher}).
  */
 
 import type { SampleType } from '../sample/types';
@@ -49,13 +49,16 @@ table.set('ssl_fc_sni_reg', { fetch: 'ssl_fc_sni', match: 'reg' });
 /** The ACL keyword named `name`, if any. */
 export function findAclAlias(name: string): AclAlias | undefined { return table.get(name); }
 
-/** Matcher used when neither `-m` nor an ACL keyword chooses one (acl.c: by sample type). */
-export function defaultMatcherFor(t: SampleType): string {
+/**
+ * Matcher used when neither `-m` nor an ACL keyword chooses one (acl.c: by sample type);
+ * undefined for types that need an explicit `-m` (bin, any, meth without a keyword).
+ */
+export function typeMatcher(t: SampleType): string | undefined {
   switch (t) {
     case 'bool': return 'bool';
     case 'int': return 'int';
     case 'ip': return 'ip';
-    case 'bin': return 'bin';
-    default: return 'str';
+    case 'str': return 'str';
+    default: return undefined;
   }
 }
