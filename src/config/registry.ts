@@ -201,11 +201,11 @@ export function sectionTypeNames(): string[] { return [...sectionTypes.keys()]; 
 
 /**
  * Closest candidate to `word`, or undefined when nothing is close enough. Same measure as
- * HAProxy's cfg_find_best_match() so that suggestions agree with it: each word is reduced to
- * counts of its character-class transitions (letters by letter, case-insensitive; digits;
- * other; plus begin and end marks), the distance is the sum of absolute count differences,
- * and the best candidate is dropped when its distance exceeds twice the length of either word.
- * Ties keep the first candidate.
+ * HAProxy's cfg_find_best_match() so that suggestions agree with it: a word's fingerprint
+ * counts its transitions between character classes (each letter case-insensitively, digits,
+ * and "other" which also stands for the word's begin and end) plus one mark per class
+ * present; the distance is the sum of absolute count differences, and the best candidate
+ * is dropped when its distance exceeds twice the length of either word. Ties keep the first.
  */
 export function bestMatch(word: string, candidates: Iterable<string>): string | undefined {
   const sig = fingerprint(word);
@@ -222,24 +222,26 @@ export function bestMatch(word: string, candidates: Iterable<string>): string | 
   return best;
 }
 
-/** Character class for fingerprints: 0..25 letters, 26 digit, 27 other (28 begin, 29 end). */
+/** Fingerprint classes: 1..26 letters, 27 digit, 28 anything else and the word's edges. */
+const EDGE = 28;
 function charClass(c: string): number {
   const code = c.toLowerCase().charCodeAt(0);
-  if (code >= 97 && code <= 122) return code - 97;
-  if (code >= 48 && code <= 57) return 26;
-  return 27;
+  if (code >= 97 && code <= 122) return code - 96;
+  if (code >= 48 && code <= 57) return 27;
+  return EDGE;
 }
 
-/** Transition counts between consecutive character classes, as a sparse map from*32+to. */
+/** Sparse fingerprint: key from*32+to counts transitions; key `to` (row 0) marks presence. */
 function fingerprint(word: string): Map<number, number> {
   const fp = new Map<number, number>();
-  let from = 28;
-  for (const c of [...word, '']) {
-    const to = c === '' ? 29 : charClass(c);
-    const k = from * 32 + to;
-    fp.set(k, (fp.get(k) ?? 0) + 1);
+  let from = EDGE;
+  for (const c of word) {
+    const to = charClass(c);
+    fp.set(to, 1);
+    fp.set(from * 32 + to, (fp.get(from * 32 + to) ?? 0) + 1);
     from = to;
   }
+  fp.set(from * 32 + EDGE, (fp.get(from * 32 + EDGE) ?? 0) + 1);
   return fp;
 }
 
