@@ -13,6 +13,7 @@ import type { Balancer, PickContext } from '../../../src/lb/balancer';
 import { createBalancer } from '../../../src/lb/registry';
 import type { SampleContext } from '../../../src/sample/context';
 import '../../../src/lb/algorithms';
+import { splitAlgorithm } from '../../../src/lb/keywords';
 
 /** A server to build: name, weight, and optional flags. */
 export interface ServerSpec {
@@ -111,7 +112,7 @@ export interface FixtureScenario {
   balance: string;
   options?: string[];
   servers: { name: string; weight: number; backup?: boolean }[];
-  steps: ({ requests: number } | { cli: string })[];
+  steps: ({ requests: number } | { cli: string } | { get: { path: string; headers?: Record<string, string> }[] })[];
   sequence: string[];
 }
 
@@ -124,12 +125,30 @@ export function loadFixtures(file: string): FixtureScenario[] {
 /** Replays a recorded scenario on Fulcrum's balancer and returns the sequence it produces. */
 export function replay(sc: FixtureScenario): string[] {
   const options: Record<string, boolean> = {};
-  for (const o of sc.options ?? []) options[o.replace(/^option\s+/, '')] = true;
-  const { backend, balancer } = makeBackend({ algorithm: sc.balance, options, servers: sc.servers });
+  let hashType: string[] | undefined;
+  for (const o of sc.options ?? []) {
+    const w = o.split(/\s+/);
+    if (w[0] === 'hash-type') hashType = w.slice(1);
+    else options[w.slice(1).join(' ')] = true;
+  }
+  const words = sc.balance.split(/\s+/);
+  const split = splitAlgorithm(words[0]);
+  if ('error' in split) throw new Error(split.error);
+  const { backend, balancer } = makeBackend({ algorithm: split.name, paren: split.paren, args: words.slice(1), hashType, options, servers: sc.servers });
   const out: string[] = [];
   for (const st of sc.steps) {
     if ('cli' in st) applyCli(backend, st.cli);
-    else out.push(...sequence(balancer, st.requests));
+    else if ('get' in st) {
+      for (const r of st.get) {
+        // What Node's http client sent to HAProxy: the given headers, then Host and Connection.
+        const headers: string[] = [];
+        for (const [k, v] of Object.entries(r.headers ?? {})) headers.push(k, v);
+        if (!r.headers?.host) headers.push('Host', '127.0.0.1');
+        headers.push('Connection', 'close');
+        const s = balancer.pick(pickCtx({ uri: r.path, headers }));
+        out.push(s ? s.name : '-');
+      }
+    } else out.push(...sequence(balancer, st.requests));
   }
   return out;
 }
