@@ -11,3 +11,4 @@ import './process/keywords';
 import './checks/keywords';
 import './acl/keywords';
 import './lb/keywords';
+import './runtime/commands';

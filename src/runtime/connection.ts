@@ -16,6 +16,7 @@ import type { Instance } from '../process/instance';
 import { findCliCommand, allCliCommands, LEVEL_RANK, type CliLevel, type CliSession, type CliContext } from './registry';
 import { splitCommands, PAYLOAD_PATTERN } from './parse';
 import { usageMessage } from './usage';
+import { allocStreamId, trackStream, untrackStream } from './sessions';
 
 export const PERMISSION_DENIED = 'Permission denied\n';
 
@@ -51,7 +52,18 @@ export class CliConnection {
         void this.pump().then(() => this.close());
       } else if (!this.busy) this.close();
     });
-    socket.on('close', () => { this.closed = true; });
+    // CLI sessions are streams too: `show sess` lists them with fe=GLOBAL, as HAProxy does.
+    const id = allocStreamId();
+    const tcp = socket.remoteAddress !== undefined;
+    trackStream({
+      id, proto: tcp ? (socket.remoteFamily === 'IPv6' ? 'tcpv6' : 'tcpv4') : 'unix_stream',
+      src: tcp ? `${socket.remoteAddress}:${socket.remotePort}` : 'unix:1', frontend: 'GLOBAL', startMs: Date.now(),
+      kill: () => socket.destroy(),
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      untrackStream(id);
+    });
     socket.on('error', () => { this.closed = true; });
   }
 

@@ -17,6 +17,7 @@ import type { Instance } from '../process/instance';
 import type { Proxy } from '../proxy/proxy';
 import type { Server, CheckView } from '../proxy/server';
 import type { TrafficCounters } from './counters';
+import { CHECK_STATUSES, isCheckStatus } from '../checks/status';
 
 /** Row kind: F = frontend, B = backend, S = server, L = listener. */
 export type StatKind = 'F' | 'B' | 'S' | 'L';
@@ -82,6 +83,8 @@ function agt(r: StatRow): CheckView | undefined { return r.server?.agent; }
 function checked(r: StatRow): boolean { return !!r.server?.check?.enabled; }
 /** A check produced a result (not INI/UNK), so its duration means something. */
 function hasResult(c: CheckView): boolean { return c.status !== 'INI' && c.status !== 'UNK' && c.status !== ''; }
+/** Layer 5-7 statuses carry a protocol code (the checks status table says which). */
+function hasCode(c: CheckView): boolean { return isCheckStatus(c.status) && CHECK_STATUSES[c.status].hasCode; }
 
 function feMaxconn(r: StatRow): number { return r.proxy.maxconn || r.instance.maxconn; }
 
@@ -214,7 +217,7 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   col('check_status', 'S', 'MOP', 'str', 'Status report of the server\'s latest health check, prefixed with \'*\' if a check is currently in progress',
     (r) => { const c = chk(r); return c ? `${c.running ? '* ' : ''}${c.status}` : undefined; }),
   col('check_code', 'S', 'MOP', 'u32', 'HTTP/SMTP/LDAP status code reported by the latest server health check',
-    (r) => { const c = chk(r); return c && c.status.startsWith('L7') ? c.code : undefined; }),
+    (r) => { const c = chk(r); return c && hasCode(c) ? c.code : undefined; }),
   col('check_duration', 'S', 'MDP', 'u64', 'Total duration of the latest server health check, in milliseconds',
     (r) => { const c = chk(r); return c && hasResult(c) ? c.durationMs : undefined; }),
   col('hrsp_1xx', 'BFS', 'MCP', 'u64', 'Total number of HTTP responses with status 100-199 returned by this object since the worker process started',
