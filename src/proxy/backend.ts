@@ -84,7 +84,7 @@ export class ConnectAttempt {
     }
     server.counters.connects++;
     this.be.beCounters.connects++;
-    const sock = net.connect({ host: server.host, port: server.port, noDelay: true });
+    const sock = net.connect({ host: server.host, port: server.port, noDelay: true, allowHalfOpen: true });
     this.sock = sock;
     const onError = (): void => this.failure('S');
     sock.once('error', onError);

@@ -29,7 +29,7 @@ export class Listener {
     this.frontend = frontend;
     this.bind = bind;
     this.port = port;
-    this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.onConnection(sock));
+    this.server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, (sock) => this.onConnection(sock));
     this.server.on('error', () => { /* reported by start() */ });
   }
 
