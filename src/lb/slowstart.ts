@@ -114,6 +114,6 @@ export class SlowStart {
     if (this.timer) clearTimeout(this.timer);
     // unref: a pending ramp must not keep the process alive on exit.
     this.timer = setTimeout(() => this.tick(), STEP_MS);
-    this.timer.unref();
+    this.timer.unref?.();
   }
 }
