@@ -1,8 +1,8 @@
 /**
  * Argument lists of fetches and converters: `hdr(host,1)`, `field(2,:)`,
  * `regsub("a,b",x,g)` (HAProxy: arg.c make_arg_list). Arguments are split on commas up to the
- * closing parenthesis; double or single quotes keep commas and parentheses, a backslash
- * escapes the next character. Each argument is then checked against the keyword's
+ * closing parenthesis; double or single quotes keep commas and parentheses; outside single
+ * quotes a backslash escapes a backslash, a space or a quote (arg.c make_arg_list). Each argument is then checked against the keyword's
  * {@link ArgSpec} list, with HAProxy's error wording.
  */
 
@@ -49,7 +49,15 @@ export function readCall(text: string, start: number): ParsedCall {
   let quote = '';
   for (; i < text.length; i++) {
     const c = text[i];
-    if (c === '\\' && i + 1 < text.length) { cur += text[++i]; continue; }
+    // Outside single quotes a backslash escapes `\\`, space and quotes and knows \r \n \t;
+    // any other backslash is kept (so regsub's `\1` reaches the substitution).
+    if (c === '\\' && quote !== "'" && i + 1 < text.length) {
+      const e = text[i + 1];
+      if (e === '\\' || e === ' ' || e === '"' || e === "'") { cur += e; i++; continue; }
+      if (e === 'r' || e === 'n' || e === 't') { cur += e === 'r' ? '\r' : e === 'n' ? '\n' : '\t'; i++; continue; }
+      cur += c;
+      continue;
+    }
     if (quote) {
       if (c === quote) quote = '';
       else cur += c;

@@ -34,15 +34,45 @@ function extract(s: string, index: number, delims: string, count: number, words:
   return s.slice(bounds[first * 2], bounds[from * 2 + 1]);
 }
 
-/** Compiles `regsub` flags into a RegExp. */
+/**
+ * Splits a regsub substitution into literal text and `\N` group references (N = 0..9, 0
+ * being the whole match); a missing group expands to nothing, as in HAProxy's exp_replace.
+ */
+function parseSubst(subst: string): (string | number)[] {
+  const parts: (string | number)[] = [];
+  let lit = '';
+  for (let i = 0; i < subst.length; i++) {
+    const c = subst[i];
+    const d = subst.charCodeAt(i + 1) - 48;
+    if (c === '\\' && d >= 0 && d <= 9) {
+      if (lit) { parts.push(lit); lit = ''; }
+      parts.push(d);
+      i++;
+    } else lit += c;
+  }
+  if (lit) parts.push(lit);
+  return parts;
+}
+
+/** Compiles `regsub` arguments: the regex with its flags and the substitution. */
 function prepRegsub(a: ArgValue[]) {
   const flags = String(a[2] ?? '');
   for (const f of flags) if (f !== 'g' && f !== 'i') return { error: `invalid regex flag '${f}', only 'g' and 'i' are supported` };
+  let re: RegExp;
   try {
-    return { state: { re: new RegExp(String(a[0]), (flags.includes('g') ? 'g' : '') + (flags.includes('i') ? 'i' : '')), subst: String(a[1]).replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1') } };
+    re = new RegExp(String(a[0]), (flags.includes('g') ? 'g' : '') + (flags.includes('i') ? 'i' : ''));
   } catch (e) {
     return { error: `regex '${a[0]}' is invalid (error=${(e as Error).message})` };
   }
+  const parts = parseSubst(String(a[1]));
+  // The replacer's arguments after the groups are offset and input: never read past the groups.
+  const groups = new RegExp(`${re.source}|`).exec('')!.length - 1;
+  const replacer = (...m: unknown[]): string => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : (p <= groups && typeof m[p] === 'string' ? m[p] as string : '');
+    return out;
+  };
+  return { state: { re, replacer } };
 }
 
 /** url_dec: %XX decoding, `+` as space only in form mode (arg 1, default: only in the query part). */
@@ -97,10 +127,11 @@ const list: ConverterDef[] = [
   { name: 'hex', in: 'bin', out: 'str', convert: (v: Buffer) => v.toString('hex').toUpperCase() },
   {
     name: 'hex2i', in: 'str', out: 'int',
-    // Reads hex digits up to the first non-hex character, as a signed 64-bit value in HAProxy.
+    // Reads hex digits up to the first non-hex character, as a signed 64-bit value in HAProxy
+    // (`ffffffffffffffff` is -1).
     convert: (v: string) => {
       const m = /^[0-9a-fA-F]*/.exec(v)![0];
-      return m.length === 0 ? 0 : parseInt(m, 16);
+      return m.length === 0 ? 0 : Number(BigInt.asIntN(64, BigInt(`0x${m}`)));
     },
   },
   {
@@ -123,7 +154,7 @@ const list: ConverterDef[] = [
   {
     name: 'regsub', in: 'str', out: 'str', args: [{ type: 'reg' }, { type: 'str' }, { type: 'str', optional: true }],
     prepare: prepRegsub,
-    convert: (v: string, s: { re: RegExp; subst: string }) => v.replace(s.re, s.subst),
+    convert: (v: string, s: { re: RegExp; replacer: (...m: unknown[]) => string }) => v.replace(s.re, s.replacer),
   },
   {
     name: 'bytes', in: 'bin', out: 'bin', args: [{ type: 'int' }, { type: 'int', optional: true }],
