@@ -2,7 +2,7 @@
  * HTTP fetches: request line, headers, cookies, URL parameters and the response status
  * (HAProxy: http_fetch.c). Multi-occurrence fetches (hdr, cook, url_param ...) declare
  * `each` so an ACL tries every occurrence, while a sample expression gets one value: the
- * last occurrence for headers, the first for cookies and parameters, as HAProxy does.
+ * last occurrence for headers and cookies, the first for URL parameters, as HAProxy does.
  */
 
 import { registerFetches, type FetchDef, type SampleVisitor } from './registry';
@@ -76,9 +76,10 @@ function cookFetch(name: string, side: Side, out: 'str' | 'int', use: 'req' | 'r
   return {
     name, out, use, args: [{ type: 'str', optional: true }],
     prepare: (a) => ({ state: String(a[0] ?? '') }),
+    // A sample expression gets the last occurrence (HAProxy 2.6 prints `2` for `s=1; s=2`).
     fetch: (ctx, cname: string) => {
       let found: SampleValue | undefined;
-      eachCookie(side(ctx), hdr, cname, (v) => { found = map(v); return true; });
+      eachCookie(side(ctx), hdr, cname, (v) => { found = map(v); return false; });
       return found;
     },
     each: (ctx, cname: string, visit) => eachCookie(side(ctx), hdr, cname, out === 'str' ? visit : (v) => visit(map(v))),
