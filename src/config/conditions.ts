@@ -85,27 +85,31 @@ export function evaluateCondition(words: string[], env: Env = (n) => process.env
     let v = parseAnd();
     skip();
     while (text.startsWith('||', pos)) {
+      const op = pos;
       pos += 2;
-      const r = parseAnd();
+      const r = parseAnd(op);
       v = v || r;
       skip();
     }
     return v;
   }
-  function parseAnd(): boolean {
-    let v = parseTerm();
+  /** `opStart`: position of the operator before this operand, blamed when the operand is missing. */
+  function parseAnd(opStart?: number): boolean {
+    let v = parseTerm(opStart);
     skip();
     while (text.startsWith('&&', pos)) {
+      const op = pos;
       pos += 2;
-      const r = parseTerm();
+      const r = parseTerm(op);
       v = v && r;
       skip();
     }
     return v;
   }
-  function parseTerm(): boolean {
+  function parseTerm(opStart?: number): boolean {
     skip();
-    const start = pos;
+    // A missing operand: HAProxy points at the dangling operator (`1 &&` -> '&&').
+    const start = pos >= text.length && opStart !== undefined ? opStart : pos;
     let neg = false;
     while (text[pos] === '!') { neg = !neg; pos++; skip(); }
     if (text[pos] === '(') {

@@ -10,7 +10,7 @@ export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; e
  * parse_time_err() stops at, or `overflow` is set, so callers can word their message as
  * HAProxy does for their keyword ("unexpected character 'x' in 'timeout client'").
  */
-export type ParsedTime = { value: number; error?: undefined } | { value?: undefined; error: string; badChar?: string; overflow?: boolean };
+export type ParsedTime = { value: number; error?: undefined; badChar?: undefined; overflow?: undefined } | { value?: undefined; error: string; badChar?: string; overflow?: boolean };
 
 const TIME_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
