@@ -18,6 +18,7 @@ import { purgeIdle } from './reuse';
 import { closeIdleStreams, liveHttpStreams } from './http/stream';
 import { emitAdminEvent } from '../observe/events';
 import { logPrefix } from '../config/diagnostics';
+import { installHooks } from './http/hooks';
 
 function nextId(used: Set<number>, from: number): number {
   let id = from;
@@ -58,6 +59,7 @@ export function buildProxies(instance: Instance): void {
     if (px.isBackend) createBalancer(px);
     px.ext.rt = compileRuntime(instance, px);
   }
+  installHooks(instance);
 }
 
 function compileRuntime(instance: Instance, px: Proxy): ProxyRuntime {

@@ -12,6 +12,7 @@ import type { Proxy } from './proxy';
 import type { BindConfig } from '../config/model';
 import { HttpStream } from './http/stream';
 import { TcpStream } from './tcp/stream';
+import { acceptGate, takeListenFd } from '../process/sockets';
 
 export class Listener {
   readonly frontend: Proxy;
@@ -46,7 +47,12 @@ export class Listener {
         resolve(undefined);
       };
       const backlog = typeof this.bind.options.backlog === 'number' ? this.bind.options.backlog : 1024;
-      if (a.family === 'unix') {
+      // Socket from the master (master-worker) or created with SO_REUSEPORT (src/process/sockets.ts).
+      let fd: number | undefined;
+      try { fd = takeListenFd(this.bind, this.port); } catch (e) { onErr(e as NodeJS.ErrnoException); return; }
+      if (fd !== undefined) {
+        this.server.listen({ fd, backlog }, done);
+      } else if (a.family === 'unix') {
         if (a.path && existsSync(a.path)) try { unlinkSync(a.path); } catch { /* bind reports it */ }
         this.server.listen({ path: a.path, backlog }, () => {
           if (typeof this.bind.options.mode === 'number') try { chmodSync(a.path!, this.bind.options.mode); } catch { /* ignore */ }
@@ -80,7 +86,7 @@ export class Listener {
       sock.destroy();
       return;
     }
-    if (this.paused || this.limitReached()) {
+    if (this.paused || acceptGate.held || this.limitReached()) {
       this.waiting.push(sock);
       sock.once('close', () => {
         const i = this.waiting.indexOf(sock);
@@ -116,7 +122,7 @@ export class Listener {
 
   /** Lets held connections in while slots are free (also called when limits are raised). */
   admitWaiting(): void {
-    while (this.waiting.length > 0 && !this.paused && !this.limitReached()) {
+    while (this.waiting.length > 0 && !this.paused && !acceptGate.held && !this.limitReached()) {
       const s = this.waiting.shift()!;
       if (s.destroyed) continue;
       this.startStream(s);

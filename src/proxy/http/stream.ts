@@ -27,6 +27,7 @@ import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { logStream } from '../../log/index';
 import type { PickExplanation } from '../../lb/balancer';
 import { explainPlacement } from '../explain';
+import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
 
 const enum St {
   /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
@@ -336,8 +337,17 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     else if (this.reqBody === BodyKind.Chunked) this.reqChunks = new ChunkedScanner();
     this.reqDone = this.reqBody === BodyKind.None;
 
+    // Frontend http-request rules (and intercepting services) run before switching rules.
+    const feHooks = fe.ext.httpHooks as HttpHooks | undefined;
+    let txn: HttpTxn | undefined;
+    if (feHooks && feHooks.frontendRequest.length > 0) {
+      txn = this.makeTxn();
+      const reply = runHooks(feHooks.frontendRequest, txn);
+      if (reply) { this.reply(reply, rest); return; }
+    }
+
     // Backend selection (switching rules, then default_backend).
-    const be = this.selectBackend();
+    const be = txn?.forcedBackend ?? this.selectBackend();
     if (!be) {
       rec.backendName = fe.name;
       this.fail(503, 'P', 'R');
@@ -350,6 +360,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     be.beCounters.enter();
     be.beCounters.reqTotal++;
     this.instance.sessRate.add();
+    const beHooks = be !== fe ? be.ext.httpHooks as HttpHooks | undefined : undefined;
+    if (beHooks && beHooks.backendRequest.length > 0) {
+      txn = txn ?? this.makeTxn();
+      (txn as { backend?: Proxy }).backend = be;
+      const reply = runHooks(beHooks.backendRequest, txn);
+      if (reply) { this.reply(reply, rest); return; }
+    }
 
     // Client body bytes that came with the head are kept until the server connection exists.
     this.state = St.Connecting;
@@ -361,6 +378,49 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     // The request body may be long: don't read the client faster than we can send.
     this.attempt = null;
     this.assign();
+  }
+
+  /** The view hooks get of the current transaction. */
+  private makeTxn(): HttpTxn {
+    return {
+      instance: this.instance, frontend: this.fe, backend: this.be ?? undefined, sample: this.sample,
+      req: this.req!, res: this.res ?? undefined, rec: this.rec,
+    };
+  }
+
+  /**
+   * Answers the client with a reply produced by Fulcrum (deny, return, redirect, stats ...).
+   * The request body, if any, is not forwarded: the connection closes unless it was complete.
+   */
+  private reply(r: HttpReply, rest: Buffer | null): void {
+    const rec = this.rec;
+    rec.status = r.status;
+    rec.termCause = r.termCause ?? (r.denied ? 'P' : 'L');
+    rec.termPhase = r.termPhase ?? 'R';
+    if (r.denied) {
+      if (this.res) { this.fe.feCounters.deniedResp++; if (this.be) this.be.beCounters.deniedResp++; }
+      else this.fe.feCounters.deniedReq++;
+    } else {
+      rec.intercepted = true;
+      this.fe.feCounters.intercepted++;
+    }
+    if (rest && !this.reqDone) this.forwardRequestBody(rest, 0);
+    else if (rest) this.bufferPipelined(rest);
+    this.pendingOut.length = 0;
+    const close = r.close === true || !this.reqDone || this.instance.stopping || (this.req?.connClose ?? true) || (this.req !== null && this.req.versionMinor === 0 && !this.req.connKeepAlive);
+    const send = (): void => {
+      if (this.state === St.Closed) return;
+      rec.bytesOut += r.response.length;
+      this.sock.write(r.response);
+      this.keepClient = !close;
+      this.keepServer = false;
+      this.responseDone(null);
+    };
+    this.state = St.WaitResponse;
+    if (r.delayMs && r.delayMs > 0) {
+      const t = setTimeout(send, r.delayMs);
+      this.sock.once('close', () => clearTimeout(t));
+    } else send();
   }
 
   /** Evaluates `use_backend` rules in order, then `default_backend`. */
@@ -694,6 +754,19 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.keepClient = !upgrade && this.mode !== HttpMode.Close && !clientWantsClose && this.resBody !== BodyKind.UntilClose && !this.instance.stopping;
     this.keepServer = !upgrade && this.mode === HttpMode.KeepAlive && !head.connClose && !(head.versionMinor === 0 && !head.connKeepAlive) && this.resBody !== BodyKind.UntilClose;
 
+    // http-response rules: backend's, then frontend's (HAProxy's order).
+    const beHooks = this.be!.ext.httpHooks as HttpHooks | undefined;
+    const feHooks = this.fe !== this.be ? this.fe.ext.httpHooks as HttpHooks | undefined : undefined;
+    if ((beHooks && (beHooks.backendResponse.length || beHooks.frontendResponse.length)) || (feHooks && feHooks.frontendResponse.length)) {
+      const txn = this.makeTxn();
+      const reply = (beHooks && (runHooks(beHooks.backendResponse, txn) ?? (this.fe === this.be ? runHooks(beHooks.frontendResponse, txn) : undefined)))
+        ?? (feHooks && runHooks(feHooks.frontendResponse, txn));
+      if (reply) {
+        if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+        this.reply(reply, null);
+        return;
+      }
+    }
     const out = this.buildResponseHead(head, false);
     rec.bytesOut += Buffer.byteLength(out, 'latin1');
     this.sock.setTimeout(this.fe.cfg.timeouts.client ?? 0);
