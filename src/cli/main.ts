@@ -14,7 +14,6 @@ import { validateConfig } from '../config/validate';
 import { evaluateCondition } from '../config/conditions';
 import { dumpKeywords } from '../config/registry';
 import { isFrontend, type Config } from '../config/model';
-import { runServer } from '../process/run';
 import type { InstanceOptions } from '../process/instance';
 import { processExt } from '../process/keywords';
 import { parseArgs, wantsDaemon, type CliOptions } from './args';
@@ -172,6 +171,8 @@ async function start(config: Config, o: CliOptions, child: boolean, rep: Reporte
   // Ask old processes to release their listeners while this one binds (HAProxy's SIGTTOU).
   signalOld(old, 'SIGTTOU');
   try {
+    // Loaded only to serve: -v, -c, -cc and -dK never pull in the data plane.
+    const { runServer } = await import('../process/run');
     await runServer(config, options);
   } catch (e) {
     signalOld(old, 'SIGTTIN');

@@ -417,9 +417,11 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
   }
 
   const kw = findKeyword(kwName);
-  // A registered plain keyword wins over a family of the same name (`http-request` may be
-  // registered either way); HAProxy-only families still get their "not supported" message.
-  if (!kw && (isFamily(kwName) || haproxyHasFamily(kwName))) {
+  // A plain keyword valid here wins over a family of the same name (`external-check` is a
+  // plain global switch and a proxy family; `http-request` may be registered either way).
+  // HAProxy-only families still get their "not supported" message.
+  const plainHere = kw !== undefined && kw.sections.includes(section);
+  if (!plainHere && (isFamily(kwName) || (!kw && haproxyHasFamily(kwName)))) {
     dispatchFamily(ctx, section, kwName, args[1]);
     return;
   }
