@@ -1,22 +1,53 @@
 /**
  * Starts a server from a validated configuration: builds the runtime graph through the
- * registered services (log, proxies, checks, runtime socket ...) and wires HAProxy's signals:
- * SIGUSR1 soft stop (stop listening, finish in-flight work, exit 0), SIGTERM/SIGINT hard stop,
- * SIGTTOU/SIGTTIN pause/resume listeners, SIGHUP dump server states to the logs.
+ * registered services (log, proxies, checks, runtime socket ...), drops privileges
+ * (chroot/group/user, src/process/privileges.ts) before any traffic is served, and wires
+ * HAProxy's signals:
+ *   SIGUSR1          soft stop: stop listening, finish in-flight work, exit 0; bounded by
+ *                    `hard-stop-after` (then exit 0 as HAProxy does);
+ *   SIGTERM, SIGINT  hard stop: close everything, exit 0;
+ *   SIGTTOU/SIGTTIN  pause/resume listeners ("Paused frontend X." / "Resumed frontend X.");
+ *   SIGHUP           dump every server's state to the logs.
+ * With `-W`/`-Ws`/`master-worker` (outside a worker) the process becomes the master
+ * instead (src/process/master.ts) and the same function runs again in each worker.
  */
 
+import { basename } from 'node:path';
 import type { Config } from '../config/model';
 import { Instance, allServices, type InstanceOptions } from './instance';
 import { emitAdminEvent } from '../observe/events';
 import { logPrefix } from '../config/diagnostics';
 import { allListeners } from '../proxy/build';
+import { acceptGate, configureListenSockets } from './sockets';
+import { dropPrivileges } from './privileges';
+import { isWorkerProcess, runMaster, workerReady } from './master';
+
+/** Program name for messages (`fulcrum`, or how it was invoked; workers use the master's). */
+export const prog = (): string => {
+  const b = basename(process.argv[1] ?? 'fulcrum');
+  return b === 'worker-main.js' ? 'fulcrum' : b;
+};
 
 /** Runs the process until it is stopped. Resolves once every service started. */
 export async function runServer(config: Config, options: InstanceOptions): Promise<Instance> {
+  if ((options.masterWorker || config.global.masterWorker) && !isWorkerProcess()) return runMaster(config, options);
   const instance = new Instance(config, options);
   installCrashGuard();
+  configureListenSockets(config.global);
+  // Listeners accept but serve nothing until chroot/setuid are done.
+  acceptGate.held = true;
   for (const s of allServices()) await s.start(instance);
   installSignals(instance);
+  // The master already warned about running as root; -q silences warnings.
+  const drop = await dropPrivileges(config.global, prog(), { warnRoot: !isWorkerProcess() });
+  if (!options.quiet) for (const w of drop.warnings) process.stderr.write(`${logPrefix('warning')}${w}\n`);
+  if (drop.errors.length > 0) {
+    for (const e of drop.errors) process.stderr.write(`${logPrefix('alert')}${e}\n`);
+    process.exit(1);
+  }
+  acceptGate.held = false;
+  for (const l of allListeners(instance)) l.admitWaiting();
+  if (isWorkerProcess()) workerReady(instance);
   return instance;
 }
 
@@ -24,16 +55,25 @@ export async function runServer(config: Config, options: InstanceOptions): Promi
 export async function softStop(instance: Instance): Promise<void> {
   if (instance.stopping) return;
   instance.stopping = true;
-  emitAdminEvent('warning', 'Stopping frontends and waiting for connections to finish (soft stop).');
-  for (const s of allServices()) await s.softStop?.(instance);
   const hardAfter = instance.config.global.hardStopAfter;
   const started = Date.now();
+  for (const s of allServices()) {
+    try {
+      await s.softStop?.(instance);
+    } catch (e) {
+      process.stderr.write(`${logPrefix('alert')}soft stop of ${s.name}: ${(e as Error).message}\n`);
+    }
+  }
   const poll = setInterval(() => {
-    if (instance.actconn <= 0 || (hardAfter !== undefined && Date.now() - started >= hardAfter)) {
+    if (instance.actconn <= 0) {
       clearInterval(poll);
       void hardStop(instance, 0);
+    } else if (hardAfter !== undefined && Date.now() - started >= hardAfter) {
+      clearInterval(poll);
+      emitAdminEvent('warning', `Some tasks resisted to hard-stop, exiting now.`);
+      void hardStop(instance, 0);
     }
-  }, 50);
+  }, 20);
 }
 
 /** Hard stop: close everything now and exit with `code`. */
@@ -46,31 +86,61 @@ export async function hardStop(instance: Instance, code = 0): Promise<void> {
   process.exit(code);
 }
 
+/** `SIGTTOU`: listeners stop taking connections (they wait in the kernel or unread). */
+export function pauseListeners(instance: Instance): void {
+  for (const px of instance.proxies) {
+    const ls = allListeners(instance).filter((l) => l.frontend === px);
+    if (ls.length === 0) continue;
+    for (const l of ls) l.pause();
+    emitAdminEvent('warning', `Paused ${capWord(px.cfg.cap)} ${px.name}.`, px.name);
+  }
+}
+
+/** `SIGTTIN`: listeners take connections again, held ones first. */
+export function resumeListeners(instance: Instance): void {
+  for (const px of instance.proxies) {
+    const ls = allListeners(instance).filter((l) => l.frontend === px);
+    if (ls.length === 0) continue;
+    for (const l of ls) l.resume();
+    emitAdminEvent('warning', `Resumed ${capWord(px.cfg.cap)} ${px.name}.`, px.name);
+  }
+}
+
+function capWord(cap: string): string {
+  return cap === 'listen' ? 'proxy' : cap;
+}
+
+/** `SIGHUP`: HAProxy's sig_dump_state(): every server, then its proxy, in config order. */
+export function dumpServerStates(instance: Instance): void {
+  emitAdminEvent('warning', 'SIGHUP received, dumping servers states.');
+  for (const px of instance.proxies) {
+    for (const s of px.servers) {
+      emitAdminEvent('warning', `SIGHUP: Server ${px.name}/${s.name} is ${s.isRunning ? 'UP' : 'DOWN'}. Conn: ${s.curConns} act, ${s.queueLength} pend, ${s.counters.total} tot.`, px.name);
+    }
+    const conn = `Conn: act(FE+BE): ${px.feCounters.cur}+${px.beCounters.cur}, ${px.queueLength} pend (${px.queueLength} unass), tot(FE+BE): ${px.feCounters.total}+${px.beCounters.total}.`;
+    if (px.servers.length === 0) {
+      emitAdminEvent('warning', `SIGHUP: Proxy ${px.name} has no servers. ${conn}`, px.name);
+    } else {
+      const c = px.usableCounts();
+      if (c.active === 0 && c.backup === 0) emitAdminEvent('warning', `SIGHUP: Proxy ${px.name} has no server available ! ${conn}`, px.name);
+      else emitAdminEvent('warning', `SIGHUP: Proxy ${px.name} has ${c.active} active servers and ${c.backup} backup servers available. ${conn}`, px.name);
+    }
+  }
+}
+
+let signalsInstalled: Instance | undefined;
+
 function installSignals(instance: Instance): void {
+  if (signalsInstalled) return;
+  signalsInstalled = instance;
   process.on('SIGUSR1', () => void softStop(instance));
   process.on('SIGTERM', () => void hardStop(instance, 0));
   process.on('SIGINT', () => void hardStop(instance, 0));
-  process.on('SIGTTOU', () => {
-    for (const l of allListeners(instance)) l.pause();
-    emitAdminEvent('notice', 'Pausing listeners (SIGTTOU).');
-  });
-  process.on('SIGTTIN', () => {
-    for (const l of allListeners(instance)) l.resume();
-    emitAdminEvent('notice', 'Resuming listeners (SIGTTIN).');
-  });
-  process.on('SIGHUP', () => {
-    // HAProxy dumps the state of every server to the logs on SIGHUP.
-    emitAdminEvent('notice', 'SIGHUP received, dumping servers states.');
-    for (const px of instance.proxies) {
-      for (const s of px.servers) {
-        emitAdminEvent('notice', `SIGHUP: Server ${px.name}/${s.name} is ${s.statusText()}. Conn: ${s.curConns} act, ${s.queueLength} pend, ${s.counters.total} tot.`, px.name);
-      }
-      if (px.isBackend) {
-        const c = px.usableCounts();
-        emitAdminEvent('notice', `SIGHUP: ${px.typeWord === 'proxy' ? 'Proxy' : 'Backend'} ${px.name} has ${c.active} active servers and ${c.backup} backup servers available. Conn: act(FE+BE): ${px.feCounters.cur}+${px.beCounters.cur}, ${px.queueLength} pend (${px.queueMax} unass), tot(FE+BE): ${px.feCounters.total}+${px.beCounters.total}.`, px.name);
-      }
-    }
-  });
+  process.on('SIGTTOU', () => pauseListeners(instance));
+  process.on('SIGTTIN', () => resumeListeners(instance));
+  process.on('SIGHUP', () => dumpServerStates(instance));
+  // SIGUSR2 reloads a master; a standalone process ignores it (no default exit).
+  process.on('SIGUSR2', () => { /* nothing to reload without a master */ });
 }
 
 let guarded = false;

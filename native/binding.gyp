@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "fulcrum_native",
+      "sources": ["fulcrum_native.c"]
+    }
+  ]
+}
