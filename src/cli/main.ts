@@ -8,6 +8,7 @@
 
 import '../modules';
 import { basename } from 'node:path';
+import { hostname } from 'node:os';
 import { parseFiles, expandConfigPaths } from '../config/parser';
 import { Diagnostics } from '../config/diagnostics';
 import { validateConfig } from '../config/validate';
@@ -145,7 +146,11 @@ export function main(argv: string[]): void {
   }
 
   const child = isDaemonChild();
+  // HAProxy exports these for "${...}" in the configuration (configuration.txt §2.3):
+  // the local peer name before parsing, the list of files after.
+  process.env.HAPROXY_LOCALPEER = o.localPeer ?? hostname();
   const config = loadConfig(o, rep, child);
+  process.env.HAPROXY_CFGFILES = config.files.join(';');
   if (listenerCount(config) === 0) {
     rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] No enabled listener found (check for 'bind' directives) ! Exiting.`, false);
     process.exit(1);
@@ -161,7 +166,7 @@ export function main(argv: string[]): void {
 async function start(config: Config, o: CliOptions, child: boolean, rep: Reporter): Promise<void> {
   const options: InstanceOptions = {
     foreground: !child, quiet: o.quiet, debug: o.debug,
-    localPeer: o.localPeer ?? processExt(config.global).localPeer ?? (await import('node:os')).hostname(),
+    localPeer: o.localPeer ?? processExt(config.global).localPeer ?? hostname(),
     configFiles: o.configPaths,
     daemon: child, pidfile: config.global.pidfile, masterWorker: config.global.masterWorker,
     softStopPids: o.softStopPids, hardStopPids: o.hardStopPids, diagnostic: o.diagnostic,
@@ -171,12 +176,20 @@ async function start(config: Config, o: CliOptions, child: boolean, rep: Reporte
   // Ask old processes to release their listeners while this one binds (HAProxy's SIGTTOU).
   signalOld(old, 'SIGTTOU');
   try {
-    // Loaded only to serve: -v, -c, -cc and -dK never pull in the data plane.
-    const { runServer } = await import('../process/run');
-    await runServer(config, options);
+    // Loaded only to serve: -v, -c, -cc and -dK never pull in the data plane. In
+    // master-worker mode (-W, -Ws, `master-worker`) this process becomes the master, which
+    // binds and starts a worker (src/process/master.ts); otherwise it serves itself.
+    if (config.global.masterWorker) {
+      const { runMaster } = await import('../process/master');
+      await runMaster(config, options);
+    } else {
+      const { runServer } = await import('../process/run');
+      await runServer(config, options);
+    }
   } catch (e) {
     signalOld(old, 'SIGTTIN');
-    rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Some protocols failed to start their listeners! Exiting. (${(e as Error).message})`, false);
+    rep.alert((e as Error).message, false);
+    rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Some protocols failed to start their listeners! Exiting.`, false);
     process.exit(1);
   }
   if (config.global.pidfile !== undefined) {

@@ -4,7 +4,8 @@
  *  - words are separated by spaces or tabs; `#` outside quotes starts a comment;
  *  - backslash escapes one character (`\ `, `\#`, `\\`, `\'`, `\"`) and knows `\r \n \t \xNN`;
  *  - inside "double quotes" spaces are kept, escapes work and `$VAR`, `${VAR}` and
- *    `${VAR-default}` are replaced from the environment;
+ *    `${VAR-default}` are replaced from the environment (`env`, which the parser extends
+ *    with the pseudo-variables `.FILE`, `.LINE` and `.SECTION`);
  *  - inside 'single quotes' everything is literal;
  *  - `""` or `''` alone produce an empty word.
  * Pure function: no I/O.
@@ -91,13 +92,14 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
 function expandVar(line: string, i: number, env: EnvLookup): { value: string; consumed: number; error?: string; errorIndex?: number } {
   if (line[i + 1] === '{') {
     // Messages and positions as HAProxy's parse_line() (PARSE_ERR_BRACE, PARSE_ERR_VARNAME).
-    if (!/[A-Za-z_]/.test(line[i + 2] ?? '')) return { value: '', consumed: 0, error: 'forbidden first char in environment variable name', errorIndex: i + 2 };
+    // `${.FILE}`, `${.LINE}`, `${.SECTION}` are the parser's pseudo-variables (§2.3).
+    if (!/[A-Za-z_.]/.test(line[i + 2] ?? '')) return { value: '', consumed: 0, error: 'forbidden first char in environment variable name', errorIndex: i + 2 };
     const close = line.indexOf('}', i + 2);
     if (close < 0) return { value: '', consumed: 0, error: 'unmatched brace in environment variable name', errorIndex: i + 1 };
     const body = line.slice(i + 2, close);
     const dash = body.indexOf('-');
     const name = dash >= 0 ? body.slice(0, dash) : body;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { value: '', consumed: 0, error: 'unmatched brace in environment variable name', errorIndex: i + 1 };
+    if (!/^\.?[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { value: '', consumed: 0, error: 'unmatched brace in environment variable name', errorIndex: i + 1 };
     let v = env(name);
     if (v === undefined && dash >= 0) v = body.slice(dash + 1);
     return { value: v ?? '', consumed: close - i + 1 };

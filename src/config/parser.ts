@@ -140,6 +140,17 @@ interface CondFrame {
   line: number;
 }
 
+/**
+ * `${.FILE}`, `${.LINE}` and `${.SECTION}` (configuration.txt §2.3): the current file, line
+ * and section (`global`, or the proxy or section name).
+ */
+function pseudoVariable(st: ParserState, file: string, line: number, name: string): string | undefined {
+  if (name === '.FILE') return file;
+  if (name === '.LINE') return String(line);
+  if (name === '.SECTION') return st.section === 'global' ? 'global' : st.sectionName;
+  return undefined;
+}
+
 /** HAProxy's two-line excerpt under a positioned error: the line, then a caret. */
 function caretExcerpt(line: string, index: number): string {
   const lead = line.length - line.trimStart().length;
@@ -153,7 +164,7 @@ function parseText(st: ParserState, file: string, text: string): void {
   for (let i = 0; i < lines.length && !st.abort; i++) {
     const lineNo = i + 1;
     const raw = lines[i];
-    const lx = lexLine(raw);
+    const lx = lexLine(raw, (name) => pseudoVariable(st, file, lineNo, name) ?? process.env[name]);
     if (lx.error) {
       if (active()) {
         const idx = lx.errorIndex ?? 0;

@@ -195,3 +195,11 @@ test('user/group resolve through /etc/passwd and /etc/group with HAProxy\'s mess
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('"${.FILE}", "${.LINE}" and "${.SECTION}" expand to the parser position', () => {
+  const { diagnostics } = parseString('global\n  .notice "${.FILE}:${.LINE} ${.SECTION}"\nlisten foo\n  .notice "${.SECTION}"\n', 'v.cfg');
+  assert.deepEqual(lines(diagnostics), [
+    "[NOTICE]   (1) : config : parsing [v.cfg:2]: 'v.cfg:2 global'.",
+    "[NOTICE]   (1) : config : parsing [v.cfg:4]: 'foo'.",
+  ]);
+});
