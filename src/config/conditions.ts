@@ -115,7 +115,14 @@ export function evaluateCondition(words: string[], env: Env = (n) => process.env
     if (text[pos] === '(') {
       const open = pos;
       pos++;
-      const v = parseOr();
+      let v: boolean;
+      try {
+        v = parseOr();
+      } catch (e) {
+        // HAProxy blames the whole parenthesised term when a term inside it is unparsable.
+        if (e instanceof CondError && e.message.startsWith('unparsable')) fail(`unparsable conditional expression '${text.slice(start)}'`, start);
+        throw e;
+      }
       skip();
       if (text[pos] !== ')') fail(`expected ')' after conditional expression '${text.slice(open)}'`, open);
       pos++;

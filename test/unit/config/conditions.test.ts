@@ -44,6 +44,7 @@ test('errors: message and 1-based position as HAProxy reports them', () => {
   assert.deepEqual(ev('defined('), { error: "expected ')' in argument 1 of predicate 'defined' used in conditional expression", position: 9 });
   assert.deepEqual(ev('defined(A,B)'), { error: "expected ')' before ',B)' in argument 1 of predicate 'defined' used in conditional expression", position: 10 });
   assert.deepEqual(ev('streq(a)'), { error: "missing arguments (got 1/2), type 'string' expected in argument 1 of predicate 'streq' used in conditional expression", position: 8 });
+  assert.deepEqual(ev('1 && (0 ||'), { error: "unparsable conditional expression '(0 ||'", position: 6 });
   assert.equal(ev('strstr(abc,b)').error, "unparsable conditional expression 'strstr(abc,b)'");
 });
 
