@@ -7,7 +7,7 @@
  * cached, so every rule referencing them shares the same compiled form.
  */
 
-import type { AclConfig, ConditionConfig, ProxyConfig } from '../config/model';
+import type { AclConfig, ConditionConfig, ProxyConfig, SourceRef } from '../config/model';
 import type { SampleContext } from '../sample/context';
 import type { FetchUse } from '../sample/registry';
 import type { SampleRef } from '../sample/expr';
@@ -67,11 +67,16 @@ interface Term {
   info: ConditionTerm;
 }
 
-/** The named ACL `name` of `proxy` (all its lines OR'ed), or a predefined one. */
-function resolveNamed(name: string, proxy: ProxyConfig): { test: (ctx: SampleContext) => boolean; parts: CompiledAcl[] } | undefined {
+/**
+ * The named ACL `name` of `proxy` (all its lines OR'ed), or a predefined one. Only lines
+ * declared before the condition count: HAProxy resolves names while reading the rule, so an
+ * ACL declared further down is "no such ACL" there.
+ */
+function resolveNamed(name: string, proxy: ProxyConfig, at: SourceRef): { test: (ctx: SampleContext) => boolean; parts: CompiledAcl[] } | undefined {
   const parts: CompiledAcl[] = [];
   for (const a of proxy.acls) {
     if (a.name !== name) continue;
+    if (a.src.file === at.file && a.src.line >= at.line) continue;
     const c = compileAclDecl(a);
     if (c) parts.push(c);
   }
@@ -126,7 +131,7 @@ export function compileConditionInfo(cond: ConditionConfig, proxy: ProxyConfig, 
       term = { test: c.match, negated: neg, info: { name: '', negated: neg, uses: [c.use], refs: c.refs } };
       i = close;
     } else {
-      const r = resolveNamed(w, proxy);
+      const r = resolveNamed(w, proxy, cond.src);
       if (!r) {
         report(`no such ACL : '${w}'`);
         return undefined;

@@ -73,6 +73,12 @@ test('a failed ACL is not registered: conditions naming it report no such ACL', 
   ]);
 });
 
+test('an ACL declared after the rule is unknown to it, as in HAProxy', () => {
+  assert.deepEqual(msgs('use_backend b if later\nacl later path /x'), [
+    A + `parsing [t.cfg:8] : error detected while parsing switching rule : no such ACL : 'later'.`,
+  ]);
+});
+
 test('valid lines produce no message', () => {
   for (const l of [
     'acl x path_beg,lower foo', 'acl x path_beg() foo', 'acl x int(3) ge', 'acl x int(3) ge 2 3', 'acl x path -m str -i',

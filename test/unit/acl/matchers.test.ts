@@ -148,3 +148,18 @@ test('no sample means no match, and no pattern never matches', () => {
   assert.equal(acl('status 200')(get('/')), false);
   assert.equal(acl('path --')(get('/')), false);
 });
+
+test('req_ssl_ver accepts dotted versions (3.3 = TLS 1.2), req_ssl_sni matches the SNI', () => {
+  // A minimal ClientHello: record 16 03 01, handshake type 1, client_version 3.3, SNI "a.io".
+  const sni = Buffer.from('a.io');
+  const ext = Buffer.concat([Buffer.from([0, 0, 0, sni.length + 5, 0, sni.length + 3, 0, 0, sni.length]), sni]);
+  const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32), Buffer.from([0, 0, 2, 0x13, 0x01, 1, 0, 0, ext.length]), ext]);
+  const hs = Buffer.concat([Buffer.from([1, 0, body.length >> 8, body.length & 0xff]), body]);
+  const rec = Buffer.concat([Buffer.from([0x16, 3, 1, hs.length >> 8, hs.length & 0xff]), hs]);
+  const c = req('GET /', {}, { payload: rec });
+  assert.equal(acl('req_ssl_ver 3.3')(c), true);
+  assert.equal(acl('req_ssl_ver 3.1:3.2')(c), false);
+  assert.equal(acl('req.ssl_ver ge 3.1')(c), true);
+  assert.equal(acl('req_ssl_sni -i A.IO')(c), true);
+  assert.equal(acl('req.ssl_hello_type 1')(c), true);
+});
