@@ -182,10 +182,12 @@ const keywords: SectionKeyword[] = [
       if (tooMany(ctx, 1)) return;
       const g = ctx.config.global;
       if (g.spreadChecks !== 0) { (ctx.softAlert ?? ctx.warning)(`spread-checks already specified. Continuing.`, 'parsing-tight'); return; }
+      // HAProxy stores the value before checking its range, so a bad value still counts as
+      // "specified" for a later line.
       const v = ctx.args[1] ?? '';
       const n = /^\d+$/.test(v) ? Number(v) : -1;
-      if (n < 0 || n > 50) { ctx.error(`'spread-checks' needs a positive value in range 0..50.`, 'parsing-tight'); return; }
       g.spreadChecks = n;
+      if (n < 0 || n > 50) ctx.error(`'spread-checks' needs a positive value in range 0..50.`, 'parsing-tight');
     },
   },
   {
@@ -250,10 +252,16 @@ const FLAGS = [
 /** The flags HAProxy accepts after `no` (cfgparse-global.c). */
 const NEGATABLE_FLAGS = new Set(['busy-polling', 'set-dumpable', 'strict-limits', 'insecure-fork-wanted', 'numa-cpu-mapping']);
 
+/** Switches HAProxy parses without checking for extra words. */
+const FLAGS_WITHOUT_ARG_CHECK = new Set(['expose-experimental-directives']);
+
 for (const name of FLAGS) {
   keywords.push({
     name, sections: ['global'], negatable: NEGATABLE_FLAGS.has(name), usage: name,
-    parse(ctx) { if (!tooMany(ctx, 0)) processExt(ctx.config.global).flags[name] = !ctx.negated; },
+    parse(ctx) {
+      if (!FLAGS_WITHOUT_ARG_CHECK.has(name) && tooMany(ctx, 0)) return;
+      processExt(ctx.config.global).flags[name] = !ctx.negated;
+    },
   });
 }
 
@@ -297,6 +305,8 @@ for (const name of NUMBERS) {
 /** How a tune.* value is read and checked (configuration.txt §3.2). */
 interface TuneSpec {
   kind: 'size' | 'int' | 'time' | 'onoff';
+  /** HAProxy reads the value with atol() without checking it: garbage means 0. */
+  lax?: boolean;
   min?: number;
   max?: number;
   /** HAProxy's message when the value is out of range or unparsable. */
@@ -306,7 +316,7 @@ interface TuneSpec {
 /** The tune.* keywords Fulcrum stores into `config.global.tune` (numbers; on/off as 1/0). */
 export const TUNE: Readonly<Record<string, TuneSpec>> = {
   bufsize: { kind: 'size', min: 1, message: `'tune.bufsize' expects a positive integer argument.` },
-  maxrewrite: { kind: 'size', min: 0, message: `'tune.maxrewrite' expects a positive integer argument.` },
+  maxrewrite: { kind: 'int', min: 0, lax: true },
   'http.maxhdr': { kind: 'int', min: 1, max: 32767, message: `'tune.http.maxhdr' expects a numeric value between 1 and 32767` },
   'http.cookielen': { kind: 'int', min: 0 },
   'http.logurilen': { kind: 'int', min: 0 },
@@ -328,7 +338,7 @@ export const TUNE: Readonly<Record<string, TuneSpec>> = {
   'h2.initial-window-size': { kind: 'int', min: 0 },
   'h2.max-concurrent-streams': { kind: 'int', min: 0 },
   'h2.max-frame-size': { kind: 'int', min: 16384, max: 16777215, message: `'tune.h2.max-frame-size' expects a numeric value between 16384 and 16777215.` },
-  'ssl.cachesize': { kind: 'int', min: 0 },
+  'ssl.cachesize': { kind: 'int', min: 0, lax: true },
   'ssl.lifetime': { kind: 'time', min: 0 },
   'ssl.maxrecord': { kind: 'int', min: 0 },
   'ssl.default-dh-param': { kind: 'int', min: 1024 },
@@ -349,6 +359,7 @@ export const TUNE: Readonly<Record<string, TuneSpec>> = {
 };
 
 function parseTuneValue(spec: TuneSpec, v: string): number | undefined {
+  if (spec.lax) return parseInt(v, 10) || 0;
   if (spec.kind === 'onoff') return v === 'on' ? 1 : v === 'off' ? 0 : undefined;
   let n: number | undefined;
   if (spec.kind === 'size') n = parseSize(v).value;

@@ -67,6 +67,8 @@ const CASES: Record<string, { code: number; expect: RegExp }> = {
   'missing-name.cfg': { code: 1, expect: /parsing \[missing-name\.cfg:6\] : 'frontend' expects an <id> argument/ },
   'unterminated-quote.cfg': { code: 1, expect: /parsing \[unterminated-quote\.cfg:7\]: unmatched quote at position 10:/ },
   'bad-if.cfg': { code: 1, expect: /missing arguments \(got 1\/2\), type 'string' expected in argument 1 of predicate 'streq'/ },
+  'global-errors.cfg': { code: 1, expect: /parsing \[global-errors\.cfg:25\]: spread-checks already specified\. Continuing\./ },
+  'global-duplicates.cfg': { code: 1, expect: /parsing \[global-duplicates\.cfg:9\] : 'chroot' already specified\. Continuing\./ },
   'unknown-user.cfg': { code: 1, expect: /parsing \[unknown-user\.cfg:2\] : cannot find user id for '_fulcrum_no_such_user' \(0:Success\)/ },
 };
 
