@@ -106,7 +106,7 @@ function loadConfig(o: CliOptions, rep: Reporter, inDaemonChild: boolean): Confi
   return config;
 }
 
-/** Signals old processes as HAProxy's -sf/-st do: pause (SIGTTOU) before, then finish or resume. */
+/** Signals the old processes named by -sf (SIGUSR1, soft stop) or -st (SIGTERM). */
 function signalOld(pids: number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
     try { process.kill(pid, sig); } catch { /* already gone: nothing to stop */ }
@@ -172,9 +172,8 @@ async function start(config: Config, o: CliOptions, child: boolean, rep: Reporte
     softStopPids: o.softStopPids, hardStopPids: o.hardStopPids, diagnostic: o.diagnostic,
     ignoreResolveErrors: o.ignoreResolveErrors, noServerVerify: o.noServerVerify, memoryLimitMb: o.memoryLimitMb,
   };
-  const old = [...o.softStopPids, ...o.hardStopPids];
-  // Ask old processes to release their listeners while this one binds (HAProxy's SIGTTOU).
-  signalOld(old, 'SIGTTOU');
+  // -sf/-st: listeners bind next to the old process's (SO_REUSEPORT), so as in HAProxy
+  // when binding succeeds, the old processes are only told to leave once this one serves.
   try {
     // Loaded only to serve: -v, -c, -cc and -dK never pull in the data plane. In
     // master-worker mode (-W, -Ws, `master-worker`) this process becomes the master, which
@@ -187,7 +186,6 @@ async function start(config: Config, o: CliOptions, child: boolean, rep: Reporte
       await runServer(config, options);
     }
   } catch (e) {
-    signalOld(old, 'SIGTTIN');
     rep.alert((e as Error).message, false);
     rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Some protocols failed to start their listeners! Exiting.`, false);
     process.exit(1);
