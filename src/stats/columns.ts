@@ -50,6 +50,12 @@ export interface StatColumn {
   type: StatType;
   /** True for module (ssl/h2/h1) fields, printed after the `-` marker. */
   module: boolean;
+  /**
+   * Prometheus metric suffix as HAProxy's exporter names it (`haproxy_<kind>_<prom>`), or
+   * undefined when the exporter does not publish the field. Times are converted from ms to
+   * seconds when the suffix ends in `_seconds`.
+   */
+  prom?: string;
   get(row: StatRow): StatValue;
 }
 
@@ -62,8 +68,36 @@ function make(module: boolean, name: string, kinds: string, tags: string | Parti
   if (kindSet.has('F')) kindSet.add('L');
   const tagMap: Partial<Record<StatKind, string>> = {};
   for (const k of kindSet) tagMap[k] = typeof tags === 'string' ? tags : tags[k] ?? tags.F ?? Object.values(tags)[0];
-  return { name, desc, kinds: kindSet, tags: tagMap, type, module, get };
+  return { name, desc, kinds: kindSet, tags: tagMap, type, module, prom: PROM_NAMES[name], get };
 }
+
+/** HAProxy 2.6 prometheus-exporter metric suffixes by CSV column name. */
+const PROM_NAMES: Record<string, string> = {
+  qcur: 'current_queue', qmax: 'max_queue', scur: 'current_sessions', smax: 'max_sessions', slim: 'limit_sessions',
+  stot: 'sessions_total', bin: 'bytes_in_total', bout: 'bytes_out_total', dreq: 'requests_denied_total',
+  dresp: 'responses_denied_total', ereq: 'request_errors_total', econ: 'connection_errors_total',
+  eresp: 'response_errors_total', wretr: 'retry_warnings_total', wredis: 'redispatch_warnings_total', status: 'status',
+  weight: 'weight', act: 'active_servers', bck: 'backup_servers', chkfail: 'check_failures_total',
+  chkdown: 'check_up_down_total', lastchg: 'check_last_change_seconds', downtime: 'downtime_seconds_total',
+  qlimit: 'queue_limit', lbtot: 'loadbalanced_total', rate: 'current_session_rate', rate_lim: 'limit_session_rate',
+  rate_max: 'max_session_rate', check_status: 'check_status', check_code: 'check_code',
+  check_duration: 'check_duration_seconds', req_rate: 'http_requests_rate_current', req_rate_max: 'http_requests_rate_max',
+  req_tot: 'http_requests_total', cli_abrt: 'client_aborts_total', srv_abrt: 'server_aborts_total',
+  comp_in: 'http_comp_bytes_in_total', comp_out: 'http_comp_bytes_out_total', comp_byp: 'http_comp_bytes_bypassed_total',
+  comp_rsp: 'http_comp_responses_total', lastsess: 'last_session_seconds', qtime: 'queue_time_average_seconds',
+  ctime: 'connect_time_average_seconds', rtime: 'response_time_average_seconds', ttime: 'total_time_average_seconds',
+  conn_rate: 'connections_rate_current', conn_rate_max: 'connections_rate_max', conn_tot: 'connections_total',
+  intercepted: 'intercepted_requests_total', dcon: 'denied_connections_total', dses: 'denied_sessions_total',
+  wrew: 'failed_header_rewriting_total', connect: 'connection_attempts_total', reuse: 'connection_reuses_total',
+  cache_lookups: 'http_cache_lookups_total', cache_hits: 'http_cache_hits_total', srv_icur: 'idle_connections_current',
+  src_ilim: 'idle_connections_limit', qtime_max: 'max_queue_time_seconds', ctime_max: 'max_connect_time_seconds',
+  rtime_max: 'max_response_time_seconds', ttime_max: 'max_total_time_seconds', eint: 'internal_errors_total',
+  idle_conn_cur: 'unsafe_idle_connections_current', safe_conn_cur: 'safe_idle_connections_current',
+  used_conn_cur: 'used_connections_current', need_conn_est: 'need_connections_current', uweight: 'uweight',
+  agg_server_status: 'agg_server_status', agg_check_status: 'agg_check_status',
+  hrsp_1xx: 'http_responses_total', hrsp_2xx: 'http_responses_total', hrsp_3xx: 'http_responses_total',
+  hrsp_4xx: 'http_responses_total', hrsp_5xx: 'http_responses_total', hrsp_other: 'http_responses_total',
+};
 const col = make.bind(null, false);
 const mod = make.bind(null, true);
 

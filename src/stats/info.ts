@@ -133,6 +133,30 @@ export const INFO_FIELDS: readonly InfoField[] = [
   f(71, 'Tainted', 'SGP', 'str', 'Experimental features used', () => '0'),
 ];
 
+/** HAProxy 2.6 prometheus-exporter names (`haproxy_process_<name>`) of the info fields. */
+export const INFO_PROM: Readonly<Record<string, string>> = {
+  Nbthread: 'nbthread', Nbproc: 'nbproc', Process_num: 'relative_process_id', Uptime_sec: 'uptime_seconds',
+  Start_time_sec: 'start_time_seconds', Memmax_bytes: 'max_memory_bytes', PoolAlloc_bytes: 'pool_allocated_bytes',
+  PoolUsed_bytes: 'pool_used_bytes', PoolFailed: 'pool_failures_total', 'Ulimit-n': 'max_fds', Maxsock: 'max_sockets',
+  Maxconn: 'max_connections', Hard_maxconn: 'hard_max_connections', CurrConns: 'current_connections',
+  CumConns: 'connections_total', CumReq: 'requests_total', MaxSslConns: 'max_ssl_connections',
+  CurrSslConns: 'current_ssl_connections', CumSslConns: 'ssl_connections_total', Maxpipes: 'max_pipes',
+  PipesUsed: 'pipes_used_total', PipesFree: 'pipes_free_total', ConnRate: 'current_connection_rate',
+  ConnRateLimit: 'limit_connection_rate', MaxConnRate: 'max_connection_rate', SessRate: 'current_session_rate',
+  SessRateLimit: 'limit_session_rate', MaxSessRate: 'max_session_rate', SslRate: 'current_ssl_rate',
+  SslRateLimit: 'limit_ssl_rate', MaxSslRate: 'max_ssl_rate', SslFrontendKeyRate: 'current_frontend_ssl_key_rate',
+  SslFrontendMaxKeyRate: 'max_frontend_ssl_key_rate', SslFrontendSessionReuse_pct: 'frontend_ssl_reuse',
+  SslBackendKeyRate: 'current_backend_ssl_key_rate', SslBackendMaxKeyRate: 'max_backend_ssl_key_rate',
+  SslCacheLookups: 'ssl_cache_lookups_total', SslCacheMisses: 'ssl_cache_misses_total',
+  CompressBpsIn: 'http_comp_bytes_in_total', CompressBpsOut: 'http_comp_bytes_out_total',
+  CompressBpsRateLim: 'limit_http_comp', Tasks: 'current_tasks', Run_queue: 'current_run_queue',
+  Idle_pct: 'idle_time_percent', Stopping: 'stopping', Jobs: 'jobs', 'Unstoppable Jobs': 'unstoppable_jobs',
+  Listeners: 'listeners', ActivePeers: 'active_peers', ConnectedPeers: 'connected_peers',
+  DroppedLogs: 'dropped_logs_total', BusyPolling: 'busy_polling_enabled', FailedResolutions: 'failed_resolutions',
+  TotalBytesOut: 'bytes_out_total', TotalSplicdedBytesOut: 'spliced_bytes_out_total', BytesOutRate: 'bytes_out_rate',
+  CumRecvLogs: 'recv_logs_total', 'Build info': 'build_info',
+};
+
 /** Values of every printed field, computed once per dump. */
 export function infoValues(i: Instance, now = Date.now()): { field: InfoField; value: string | number }[] {
   const out: { field: InfoField; value: string | number }[] = [];
