@@ -1,0 +1,170 @@
+/**
+ * The HTML stats page (`stats uri`), laid out like HAProxy 2.6's: process information, the
+ * legend, display options, then one table per proxy with the Queue / Session rate /
+ * Sessions / Bytes / Denied / Errors / Warnings / Server column groups and HAProxy's row
+ * classes (active_up, backup_down, maintain ...). Every cell reads the stat column table
+ * (stats/columns.ts) by column name; no counter is read directly here. The HTTP side
+ * (auth, `;csv`, `;up`, admin POSTs) belongs to the page handler, which calls this.
+ */
+
+import type { Instance } from '../process/instance';
+import { COLUMN_BY_NAME, columnValue, type StatRow, type StatValue } from './columns';
+import { statRows, ALL_ROWS } from './rows';
+import { infoValues } from './info';
+import { PRODUCT_NAME, PRODUCT_VERSION, RELEASE_DATE } from '../runtime/version';
+
+export interface StatsPageOptions {
+  /** The page's URI prefix (links to `;csv`, `;up` ...). */
+  uri: string;
+  /** Refresh delay in seconds (meta refresh), 0/undefined = none. */
+  refreshSec?: number;
+  hideVersion?: boolean;
+  /** Show server addresses and algorithms (`stats show-legends`). */
+  showLegends?: boolean;
+  /** Node name to show (`stats show-node`). */
+  node?: string;
+  /** Description to show (`stats show-desc`). */
+  desc?: string;
+  /** Proxy names to show; empty/undefined = all (`stats scope`, `?scope=`). */
+  scope?: string[];
+  /** `;up`: hide servers that are not UP. */
+  upOnly?: boolean;
+}
+
+/** HTML escaping for text and attribute values. */
+export function html(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
+
+const v = (row: StatRow, name: string): StatValue => columnValue(COLUMN_BY_NAME.get(name)!, row);
+
+function cell(x: StatValue, dash = false): string {
+  return `<td>${x === undefined ? (dash ? '-' : '') : html(String(x))}</td>`;
+}
+
+/** HAProxy's short durations for lastchg / lastsess / downtime: `1d2h`, `3h4m`, `5m6s`, `7s`. */
+function human(sec: StatValue): string {
+  if (typeof sec !== 'number' || sec < 0) return '';
+  const d = Math.floor(sec / 86400), h = Math.floor((sec % 86400) / 3600), m = Math.floor((sec % 3600) / 60), s = sec % 60;
+  if (d) return `${d}d${h}h`;
+  if (h) return `${h}h${m}m`;
+  if (m) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
+/** Row class as HAProxy's stats page names it, from the status and backup flag. */
+function rowClass(row: StatRow): string {
+  if (row.kind === 'F') return 'frontend';
+  if (row.kind === 'B') return 'backend';
+  const status = String(v(row, 'status') ?? '');
+  const who = row.server!.isBackup ? 'backup' : 'active';
+  if (status.startsWith('MAINT')) return 'maintain';
+  if (status === 'DRAIN' || status === 'NOLB') return `${who}_draining`;
+  if (status === 'no check') return `${who}_no_check`;
+  if (status.startsWith('UP ')) return `${who}_going_down`;
+  if (status.startsWith('DOWN ')) return `${who}_going_up`;
+  return status === 'UP' ? `${who}_up` : `${who}_down`;
+}
+
+const HEAD1 = '<tr class="titre"><th rowspan=2></th><th colspan=3>Queue</th><th colspan=3>Session rate</th><th colspan=6>Sessions</th><th colspan=2>Bytes</th><th colspan=2>Denied</th><th colspan=3>Errors</th><th colspan=2>Warnings</th><th colspan=9>Server</th></tr>';
+const HEAD2 = '<tr class="titre">' + ['Cur', 'Max', 'Limit', 'Cur', 'Max', 'Limit', 'Cur', 'Max', 'Limit', 'Total', 'LbTot', 'Last', 'In', 'Out', 'Req', 'Resp', 'Req', 'Conn', 'Resp', 'Retr', 'Redis', 'Status', 'LastChk', 'Wght', 'Act', 'Bck', 'Chk', 'Dwn', 'Dwntme', 'Thrtle'].map((h) => `<th>${h}</th>`).join('') + '</tr>';
+
+function rowHtml(row: StatRow, opts: StatsPageOptions): string {
+  const px = row.proxy.name;
+  const label = row.kind === 'F' ? 'Frontend' : row.kind === 'B' ? 'Backend' : row.server!.name;
+  const anchor = `${px}/${label}`;
+  let tip = '';
+  if (row.kind === 'S' && opts.showLegends) tip = `<div class=tips>${html(String(v(row, 'addr') ?? ''))}, id: ${row.server!.id}</div>`;
+  if (row.kind === 'B' && opts.showLegends) tip = `<div class=tips>balancing: ${html(String(v(row, 'algo') ?? ''))}</div>`;
+  let out = `<tr class="${rowClass(row)}"><td class=ac><a name="${html(anchor)}"></a><a class=lfsb href="#${html(anchor)}">${html(label)}</a>${tip}</td>`;
+  out += row.kind === 'F' ? '<td colspan=3></td>' : cell(v(row, 'qcur')) + cell(v(row, 'qmax')) + cell(v(row, 'qlimit'), true);
+  out += cell(v(row, 'rate')) + cell(v(row, 'rate_max')) + cell(v(row, 'rate_lim'));
+  out += cell(v(row, 'scur')) + cell(v(row, 'smax')) + cell(v(row, 'slim'), true) + cell(v(row, 'stot')) + cell(v(row, 'lbtot'));
+  out += `<td>${human(v(row, 'lastsess'))}</td>`;
+  out += cell(v(row, 'bin')) + cell(v(row, 'bout')) + cell(v(row, 'dreq')) + cell(v(row, 'dresp'));
+  out += cell(v(row, 'ereq')) + cell(v(row, 'econ')) + cell(v(row, 'eresp')) + cell(v(row, 'wretr')) + cell(v(row, 'wredis'));
+  const status = v(row, 'status');
+  const lastchg = v(row, 'lastchg');
+  out += `<td class=ac>${lastchg !== undefined ? `${human(lastchg)} ` : ''}${html(String(status ?? ''))}</td>`;
+  const chk = v(row, 'check_status');
+  out += `<td class=ac>${chk !== undefined ? `${html(String(chk))}${v(row, 'check_duration') !== undefined ? ` in ${v(row, 'check_duration')}ms` : ''}` : ''}</td>`;
+  out += cell(v(row, 'weight'));
+  if (row.kind === 'F') out += '<td colspan=6></td>';
+  else {
+    out += row.kind === 'S' ? `<td class=ac>${v(row, 'act') ? 'Y' : '-'}</td><td class=ac>${v(row, 'bck') ? 'Y' : '-'}</td>` : cell(v(row, 'act')) + cell(v(row, 'bck'));
+    out += cell(v(row, 'chkfail')) + cell(v(row, 'chkdown')) + `<td>${human(v(row, 'downtime'))}</td>` + cell(v(row, 'throttle'), row.kind === 'S');
+  }
+  return out + '</tr>\n';
+}
+
+const STYLE = `body { font-family: arial, helvetica, sans-serif; font-size: 12px; font-weight: normal; color: black; background: white; }
+th, td { font-size: 10px; }
+h1 { font-size: x-large; margin-bottom: 0.5em; }
+h2 { font-family: helvetica, arial; font-size: x-large; font-weight: bold; font-style: italic; color: #6020a0; margin-top: 0; margin-bottom: 0; }
+h3 { font-family: helvetica, arial; font-size: 16px; font-weight: bold; color: #b00040; background: #e8e8d0; margin-top: 0; margin-bottom: 0.5em; }
+table.tbl { border-collapse: collapse; border-style: none; }
+table.tbl td { text-align: right; border-width: 1px 1px 1px 1px; border-style: solid solid solid solid; padding: 2px 3px; border-color: gray; white-space: nowrap; }
+table.tbl td.ac { text-align: center; }
+table.tbl th { border-width: 1px; border-style: solid solid solid solid; border-color: gray; }
+table.tbl th.pxname { background: #b00040; color: #ffff40; font-weight: bold; border-style: solid solid none solid; padding: 2px 3px; white-space: nowrap; }
+table.tbl th.empty { border-style: none; empty-cells: hide; background: white; }
+table.tbl th.desc { background: white; border-style: solid solid none solid; text-align: left; padding: 2px 3px; }
+.titre { background: #20D0D0; color: #000000; font-weight: bold; text-align: center; }
+.frontend { background: #e8e8d0; }
+.socket { background: #d0d0d0; }
+.backend { background: #e8e8d0; }
+.active_down { background: #ff9090; }
+.active_going_up { background: #ffd020; }
+.active_going_down { background: #ffffa0; }
+.active_up { background: #c0ffc0; }
+.active_nolb, .active_draining { background: #20a0ff; }
+.active_no_check { background: #e0e0e0; }
+.backup_down { background: #ff9090; }
+.backup_going_up { background: #ff80ff; }
+.backup_going_down { background: #c060ff; }
+.backup_up { background: #b0d0ff; }
+.backup_nolb, .backup_draining { background: #90b0e0; }
+.backup_no_check { background: #e0e0e0; }
+.maintain { background: #c07820; }
+a.px:link, a.px:visited { color: #ffff40; text-decoration: none; }
+a.lfsb:link, a.lfsb:visited { color: #000000; text-decoration: none; }
+div.tips { display: none; }
+u:hover div.tips { display: block; position: absolute; background: #ffffe0; border: solid 1px gray; padding: 2px; }`;
+
+/** Renders the whole page. */
+export function renderStatsPage(instance: Instance, opts: StatsPageOptions, now = Date.now()): string {
+  const info = new Map(infoValues(instance, now).map(({ field, value }) => [field.name, value]));
+  const title = `Statistics Report for ${opts.hideVersion ? PRODUCT_NAME : `pid ${instance.pid}`}${opts.node ? ` on ${html(opts.node)}` : ''}`;
+  let out = '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n';
+  out += `<html><head><title>${title}</title>\n<meta http-equiv="content-type" content="text/html; charset=iso-8859-1">\n`;
+  if (opts.refreshSec) out += `<meta http-equiv="refresh" content="${opts.refreshSec}">\n`;
+  out += `<style type="text/css"><!--\n${STYLE}\n--></style></head>\n`;
+  out += opts.hideVersion ? `<body><h1>${PRODUCT_NAME}</h1>\n` : `<body><h1>${PRODUCT_NAME} version ${PRODUCT_VERSION}, released ${RELEASE_DATE}</h1>\n`;
+  out += `<h2>${title}</h2>\n`;
+  if (opts.desc) out += `<h2>${html(opts.desc)}</h2>\n`;
+  out += '<hr width="100%" class="hr">\n<h3>&gt; General process information</h3>\n';
+  out += '<table border=0><tr><td align="left" nowrap width="1%">\n';
+  out += `<p><b>pid = </b> ${instance.pid} (process #1, nbproc = 1, nbthread = 1)<br>\n`;
+  out += `<b>uptime = </b> ${info.get('Uptime')}<br>\n`;
+  out += `<b>system limits:</b> memmax = unlimited; ulimit-n = ${info.get('Ulimit-n')}<br>\n`;
+  out += `<b>maxsock = </b> ${info.get('Maxsock')}; <b>maxconn = </b> ${info.get('Maxconn')}; <b>maxpipes = </b> 0<br>\n`;
+  out += `current conns = ${info.get('CurrConns')}; current pipes = 0/0; conn rate = ${info.get('ConnRate')}/sec; bit rate = 0.000 kbps<br>\n`;
+  out += `Running tasks: ${info.get('Run_queue')}/${info.get('Tasks')}; idle = ${info.get('Idle_pct')} %<br>\n</td>`;
+  out += `<td align="left" valign="top" nowrap width="1%"><b>Display option:</b><ul style="margin-top: 0.25em;">`;
+  const u = html(opts.uri);
+  out += `<li><a href="${u};up">Hide 'DOWN' servers</a><br>\n<li><a href="${u};norefresh">Disable refresh</a><br>\n<li><a href="${u}">Refresh now</a><br>\n`;
+  out += `<li><a href="${u};csv;norefresh">CSV export</a><br>\n<li><a href="${u};json;norefresh">JSON export</a><br>\n</ul></td></tr></table>\n`;
+
+  const scope = opts.scope && opts.scope.length > 0 ? new Set(opts.scope) : undefined;
+  const rows = statRows(instance, { ...ALL_ROWS, upOnly: !!opts.upOnly }, now);
+  for (const px of instance.proxies) {
+    if (scope && !scope.has(px.name)) continue;
+    const cap = px.cfg.cap === 'listen' ? 'proxy' : px.cfg.cap;
+    out += '<table class="tbl" width="100%">\n';
+    out += `<tr class="titre"><th class="pxname" width="10%"><a name="${html(px.name)}"></a><a class=px href="#${html(px.name)}">${html(px.name)}</a><div class=tips>cap: ${cap}, mode: ${px.mode}, id: ${px.id}</div></th><th class="empty" width="90%"></th></tr>\n</table>\n`;
+    out += `<table class="tbl" width="100%">\n${HEAD1}\n${HEAD2}\n`;
+    for (const row of rows) if (row.proxy === px) out += rowHtml(row, opts);
+    out += '</table><p>\n';
+  }
+  return out + '</body></html>\n';
+}
