@@ -20,6 +20,8 @@ export function createReporter(opts: { quiet: boolean; diagnostic: boolean; out?
   const out = opts.out ?? ((s: string) => { process.stderr.write(s); });
   let printed = 0;
   let headerDone = false;
+  /** Set once the configuration asked for silence (global `quiet`): later alerts are dropped too. */
+  let muted = false;
   const header = (): void => {
     if (headerDone) return;
     headerDone = true;
@@ -28,16 +30,17 @@ export function createReporter(opts: { quiet: boolean; diagnostic: boolean; out?
   };
   return {
     flush(diag) {
+      if (diag.mutedFrom !== undefined) muted = true;
       for (; printed < diag.items.length; printed++) {
         const d = diag.items[printed];
-        if (opts.quiet) continue;
+        if (opts.quiet || (diag.mutedFrom !== undefined && printed >= diag.mutedFrom)) continue;
         if (d.severity === 'diag' && !opts.diagnostic) continue;
         header();
         out(formatDiagnostic(d) + '\n');
       }
     },
     alert(message, config = true) {
-      if (opts.quiet) return;
+      if (opts.quiet || muted) return;
       header();
       out(`${logPrefix('alert')}${config ? 'config : ' : ''}${message}\n`);
     },

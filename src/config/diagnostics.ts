@@ -40,6 +40,11 @@ export class Diagnostics {
    * without the final "Fatal errors found" line, as HAProxy does.
    */
   aborted = false;
+  /**
+   * Index of the first item not to print: set by the global `quiet` keyword, after which
+   * HAProxy prints nothing more (not even the closing alerts).
+   */
+  mutedFrom?: number;
 
   add(severity: Severity, message: string, file?: string, line?: number, form?: DiagForm): void {
     this.items.push(form ? { severity, message, file, line, form } : { severity, message, file, line });

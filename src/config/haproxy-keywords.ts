@@ -12,7 +12,7 @@ import type { ProxySection } from './registry';
 
 /** Keywords of the `global` section (including tune.*, ssl-default-*, performance tuning). */
 export const HAPROXY_GLOBAL_KEYWORDS: ReadonlySet<string> = new Set(`
-  master-worker debug 51degrees-cache-size 51degrees-data-file 51degrees-property-name-list
+  master-worker 51degrees-cache-size 51degrees-data-file 51degrees-property-name-list
   51degrees-property-separator ca-base chroot cluster-secret cpu-map crt-base daemon default-path
   description deviceatlas-json-file deviceatlas-log-level deviceatlas-properties-cookie
   deviceatlas-separator expose-experimental-directives external-check fd-hard-limit gid grace group

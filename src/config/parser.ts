@@ -286,6 +286,7 @@ function makeContext(st: ParserState, file: string, line: number, args: string[]
     warning: (m, form?: DiagForm) => diag.warning(m, file, line, form),
     notice: (m, form?: DiagForm) => diag.notice(m, file, line, form),
     softAlert: (m, form?: DiagForm) => diag.softAlert(m, file, line, form),
+    muteFollowing: () => { diag.mutedFrom ??= diag.items.length; },
   };
 }
 

@@ -51,6 +51,8 @@ export interface KeywordContext {
   notice(message: string, form?: DiagForm): void;
   /** An [ALERT] that does not invalidate the configuration (HAProxy's ERR_ALERT alone). */
   softAlert?(message: string, form?: DiagForm): void;
+  /** Global `quiet`: nothing reported after this line is printed. */
+  muteFollowing?(): void;
 }
 
 export interface SectionKeyword {

@@ -244,13 +244,30 @@ const keywords: SectionKeyword[] = [
 /** Switches without argument, stored in processExt().flags. */
 const FLAGS = [
   'expose-experimental-directives', 'insecure-fork-wanted', 'insecure-setuid-wanted', 'external-check',
-  'quiet', 'zero-warning', 'debug', 'noepoll', 'nopoll', 'nosplice', 'nogetaddrinfo', 'noreuseport',
+  'zero-warning', 'noepoll', 'nopoll', 'nosplice', 'nogetaddrinfo', 'noreuseport',
   'set-dumpable', 'strict-limits', 'busy-polling', 'numa-cpu-mapping', 'no-memory-trimming',
   'h1-accept-payload-with-any-method', 'h2-workaround-bogus-websocket-clients', 'pp2-never-send-local',
   'ssl-skip-self-issued-ca',
 ];
 /** The flags HAProxy accepts after `no` (cfgparse-global.c). */
 const NEGATABLE_FLAGS = new Set(['busy-polling', 'set-dumpable', 'strict-limits', 'insecure-fork-wanted', 'numa-cpu-mapping']);
+
+keywords.push(
+  {
+    // Same as -q from this line on: HAProxy prints nothing more, not even the final alerts.
+    name: 'quiet', sections: ['global'], usage: 'quiet',
+    parse(ctx) {
+      if (tooMany(ctx, 0)) return;
+      processExt(ctx.config.global).flags.quiet = true;
+      ctx.muteFollowing?.();
+    },
+  },
+  {
+    // Removed in HAProxy 2.5; kept so the message says what to do instead.
+    name: 'nbproc', sections: ['global'], usage: 'nbproc (removed)',
+    parse(ctx) { ctx.error('nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.'); },
+  },
+);
 
 /** Switches HAProxy parses without checking for extra words. */
 const FLAGS_WITHOUT_ARG_CHECK = new Set(['expose-experimental-directives']);
