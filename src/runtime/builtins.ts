@@ -1,5 +1,5 @@
 /**
- * Commands of the CLI itself (HAProxy cli.c): `show cli level`, `operator`, `user`,
+ * Commands of the CLI itself (HAProxy cli.c): `show cli level|sockets`, `operator`, `user`,
  * `set timeout cli`, `show version`, `show env`. `help`, `prompt` and `quit` are handled by
  * the connection (runtime/connection.ts) because they act on the protocol.
  */
@@ -7,6 +7,7 @@
 import { registerCliCommands, LEVEL_RANK, type CliLevel } from './registry';
 import { cliHelp } from './usage';
 import { PRODUCT_VERSION } from './version';
+import { formatHostPort } from '../config/address';
 
 /** `set timeout cli <delay>`: seconds by default, HAProxy's time units accepted. */
 function parseCliTimeout(text: string | undefined): number | undefined {
@@ -44,6 +45,15 @@ registerCliCommands([
       ctx.session.onTimeoutChange?.(ms);
       return '';
     },
+  },
+  {
+    words: ['show', 'cli', 'sockets'], level: 'user',
+    help: cliHelp('show cli sockets', 'dump list of cli sockets'),
+    handler: (ctx) => '# socket lvl processes\n' + ctx.instance.config.global.statsSockets.map((s) => {
+      const a = s.address;
+      const where = a.family === 'unix' || a.family === 'abns' ? `${a.family}@${a.path}` : `${a.family}@${formatHostPort(a.host || (a.family === 'ipv6' ? '::' : '0.0.0.0'), a.port)}`;
+      return `${where} ${s.level} all\n`;
+    }).join(''),
   },
   {
     words: ['show', 'version'], level: 'user',

@@ -53,6 +53,18 @@ test('prompt: "\\n> " then every answer is followed by the prompt; quit closes',
   assert.equal(s.pending, '');
 });
 
+test('prompt again leaves interactive mode: answer then close', async () => {
+  const s = new Interactive(admin);
+  await s.send('prompt');
+  s.sock.write('prompt\n');
+  await s.waitClose();
+  assert.equal(s.pending, '\n');
+});
+
+test('show cli sockets', async () => {
+  assert.equal(await cli(admin, 'show cli sockets'), `# socket lvl processes\nunix@${admin} admin all\nunix@${oper} operator all\nunix@${user} user all\n\n`);
+});
+
 test('quit in non-interactive mode closes without output', async () => {
   assert.equal(await cli(admin, 'quit'), '');
 });
