@@ -17,6 +17,8 @@ export interface LexResult {
   error?: string;
   /** 0-based index in the line of the character the error points at (HAProxy's caret). */
   errorIndex?: number;
+  /** 0-based index in the line where each word starts (same length as `words`). */
+  starts: number[];
 }
 
 export type EnvLookup = (name: string) => string | undefined;
@@ -34,6 +36,8 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
   let inWord = false;
   let quote: '"' | "'" | '' = '';
   let quoteStart = 0;
+  const starts: number[] = [];
+  const begin = (at: number): void => { if (!inWord) starts.push(at); };
   let i = 0;
   const n = line.length;
   while (i < n) {
@@ -44,15 +48,16 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
     }
     if (c === '\\') {
       // A trailing backslash has nothing to escape: HAProxy keeps it as is.
-      if (i + 1 >= n) { cur += c; inWord = true; i++; continue; }
+      if (i + 1 >= n) { begin(i); cur += c; inWord = true; i++; continue; }
       const e = line[i + 1];
+      begin(i);
       inWord = true;
       if (e === 'r') { cur += '\r'; i += 2; continue; }
       if (e === 'n') { cur += '\n'; i += 2; continue; }
       if (e === 't') { cur += '\t'; i += 2; continue; }
       if (e === 'x') {
         const hex = line.slice(i + 2, i + 4);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { words, error: 'truncated or invalid hexadecimal sequence', errorIndex: i };
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { words, starts, error: 'truncated or invalid hexadecimal sequence', errorIndex: i };
         cur += String.fromCharCode(parseInt(hex, 16));
         i += 4;
         continue;
@@ -67,25 +72,26 @@ export function lexLine(line: string, env: EnvLookup = defaultEnv): LexResult {
       if (c === '"') { quote = ''; i++; continue; }
       if (c === '$') {
         const r = expandVar(line, i, env);
-        if (r.error) return { words, error: r.error, errorIndex: r.errorIndex };
+        if (r.error) return { words, starts, error: r.error, errorIndex: r.errorIndex };
         if (r.consumed > 0) { cur += r.value; i += r.consumed; continue; }
       }
       cur += c; i++; continue;
     }
-    if (c === '"' || c === "'") { quote = c; quoteStart = i; inWord = true; i++; continue; }
+    if (c === '"' || c === "'") { begin(i); quote = c; quoteStart = i; inWord = true; i++; continue; }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       if (inWord) { words.push(cur); cur = ''; inWord = false; }
       i++;
       continue;
     }
     if (c === '#') break;
+    begin(i);
     cur += c;
     inWord = true;
     i++;
   }
-  if (quote) return { words, error: 'unmatched quote', errorIndex: quoteStart };
+  if (quote) return { words, starts, error: 'unmatched quote', errorIndex: quoteStart };
   if (inWord) words.push(cur);
-  return { words };
+  return { words, starts };
 }
 
 /** Expands `$NAME`, `${NAME}` or `${NAME-default}` at line[i] (which is '$'). */

@@ -23,6 +23,9 @@ import { newConfig, newProxyConfig, type Config, type ProxyCap, type ProxyConfig
 
 const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
 
+/** Words HAProxy keeps per line (MAX_LINE_ARGS). */
+const MAX_LINE_ARGS = 64;
+
 export interface ParseResult {
   config: Config;
   diagnostics: Diagnostics;
@@ -172,8 +175,14 @@ function parseText(st: ParserState, file: string, text: string): void {
       }
       continue;
     }
-    const words = lx.words;
+    let words = lx.words;
     if (words.length === 0) continue;
+    if (words.length > MAX_LINE_ARGS && active()) {
+      // HAProxy keeps the first 64 words (MAX_LINE_ARGS) and reports where it cut.
+      const lead = raw.length - raw.trimStart().length;
+      st.diag.alert(`too many words, truncating after word ${MAX_LINE_ARGS}, position ${lx.starts[MAX_LINE_ARGS - 1] - lead + 1}: <${words[MAX_LINE_ARGS - 1]}>.`, file, lineNo, 'parsing-tight');
+      words = words.slice(0, MAX_LINE_ARGS);
+    }
     if (words[0].startsWith('.')) {
       handleDirective(st, file, lineNo, words, conds, active());
       continue;

@@ -54,3 +54,7 @@ test('errors carry HAProxy\'s message and the index its caret points at', () => 
   assert.equal(f.error, 'forbidden first char in environment variable name');
   assert.equal(f.errorIndex, 10);
 });
+
+test('word start indexes are reported for each word', () => {
+  assert.deepEqual(lexLine('  a "b c" d\\ e').starts, [2, 4, 10]);
+});

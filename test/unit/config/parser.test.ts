@@ -203,3 +203,10 @@ test('"${.FILE}", "${.LINE}" and "${.SECTION}" expand to the parser position', (
     "[NOTICE]   (1) : config : parsing [v.cfg:4]: 'foo'.",
   ]);
 });
+
+test('more than 64 words: HAProxy\'s truncation alert', () => {
+  const words = Array.from({ length: 70 }, (_, i) => `w${i}`).join(' ');
+  const d = parseString(`global\n  description ${words}\n`, 'w.cfg');
+  assert.equal(lines(d.diagnostics)[0], '[ALERT]    (1) : config : parsing [w.cfg:2]: too many words, truncating after word 64, position 251: <w62>.');
+  assert.equal(d.config.global.description?.split(' ').length, 63);
+});
