@@ -6,14 +6,16 @@
  * `--` (end of flags). The ACL is true when any value of the fetch matches any pattern.
  */
 
-import type { SampleContext } from '../sample/context';
+import type { SampleContext, SampleValue } from '../sample/context';
+import type { SourceRef } from '../config/model';
 import type { FetchUse } from '../sample/registry';
 import { findFetch } from '../sample/registry';
 import { parseSampleExpr, type SampleRef } from '../sample/expr';
 import { readMapFile, readPatternFile } from '../sample/pattern-file';
 import { readCall } from '../sample/args';
 import { findAclAlias, typeMatcher } from './aliases';
-import { findMatcher, type PatternSet } from './matchers';
+import { findMatcher, type MatchOptions, type MatcherDef, type PatternSet } from './matchers';
+import { PatternRef, fileRef, type PatternUser } from './pattern-ref';
 
 /** A compiled ACL term. */
 export interface CompiledAcl {
@@ -38,9 +40,10 @@ export interface AclReport {
 /**
  * Compiles `words` (fetch word first). Returns undefined after calling `report.error` with
  * HAProxy's text, e.g. `unknown fetch method 'x' in ACL expression 'x'` or
- * `'abc' is not a number`.
+ * `'abc' is not a number`. With `where`, the expression's inline patterns become a pattern
+ * reference visible to the runtime API (`show acl`); without it they stay private.
  */
-export function compileAclWords(words: readonly string[], report: AclReport): CompiledAcl | undefined {
+export function compileAclWords(words: readonly string[], report: AclReport, where?: SourceRef): CompiledAcl | undefined {
   const word = words[0] ?? '';
   if (word === '') {
     report.error(`missing fetch method in ACL expression '${word}'`);
@@ -49,6 +52,7 @@ export function compileAclWords(words: readonly string[], report: AclReport): Co
   const kwName = readCall(word, 0).name;
   const alias = findAclAlias(kwName);
   const parsed = parseSampleExpr(word, {
+    src: where,
     resolveFetch: (n) => (alias && n === kwName ? findFetch(alias.fetch) : findFetch(n)),
   });
   if ('error' in parsed) {
@@ -75,6 +79,7 @@ export function compileAclWords(words: readonly string[], report: AclReport): Co
   let mapFiles = false;
   let uniqueId: number | undefined;
   const files: string[] = [];
+  const refs: PatternRef[] = [];
   const patterns: string[] = [];
   let i = 1;
   for (; i < words.length; i++) {
@@ -107,16 +112,15 @@ export function compileAclWords(words: readonly string[], report: AclReport): Co
         return undefined;
       }
       const file = words[++i] ?? '';
-      files.push(file);
-      if (mapFiles) {
-        const r = readMapFile(file);
-        if ('error' in r) { report.error(r.error); return undefined; }
-        for (const e of r.entries) patterns.push(e.key);
-      } else {
-        const r = readPatternFile(file);
-        if ('error' in r) { report.error(r.error); return undefined; }
-        patterns.push(...r.patterns);
+      const loaded = mapFiles ? readMapFile(file) : readPatternFile(file);
+      if ('error' in loaded) { report.error(loaded.error); return undefined; }
+      const { ref, created } = fileRef(mapFiles ? 'map' : 'acl', file, `acl at file '${where?.file ?? ''}' line ${where?.line ?? 0}`);
+      if (created) {
+        if ('entries' in loaded) for (const e of loaded.entries) ref.push(e.key, e.value);
+        else for (const k of loaded.patterns) ref.push(k);
       }
+      files.push(file);
+      refs.push(ref);
     } else {
       report.error(`'${w}' is not a valid ACL option. Please use '--' before any pattern beginning with a '-'`);
       return undefined;
@@ -130,21 +134,71 @@ export function compileAclWords(words: readonly string[], report: AclReport): Co
 
   const matcher = findMatcher(mName)!;
   const ignoresPatterns = mName === 'found' || mName === 'bool';
-  const set = matcher.compile(patterns, { icase, dottedVersion: aliasMatch?.dottedVersion });
-  if ('error' in set) {
-    report.error(set.error);
+  const opts: MatchOptions = { icase, dottedVersion: aliasMatch?.dottedVersion };
+  const first = matcher.compile(keysOf(refs, patterns), opts);
+  if ('error' in first) {
+    report.error(first.error);
     return undefined;
   }
-  return { match: buildMatch(parsed.each, set, ignoresPatterns || set.size > 0), use: parsed.use, refs: parsed.refs, uniqueId, files };
+  // Every expression owns a reference for its inline patterns (HAProxy creates it after the
+  // files), so `add acl #<id>` works on it too.
+  const inline = new PatternRef('acl', '', `acl '${kwForMsg}' file '${where?.file ?? ''}' line ${where?.line ?? 0}`, where !== undefined);
+  for (const p of patterns) inline.push(p);
+  refs.push(inline);
+  const expr = new AclPatternExpr(matcher, mName, opts, refs, first, ignoresPatterns);
+  for (const r of refs) r.attach(expr);
+  return { match: expr.predicate(parsed.each), use: parsed.use, refs: parsed.refs, uniqueId, files };
 }
 
-/** The run-time predicate; the visitor closure is created once, not per request. */
-function buildMatch(
-  each: (ctx: SampleContext, visit: (v: import('../sample/context').SampleValue) => boolean) => boolean,
-  set: PatternSet,
-  canMatch: boolean,
-): (ctx: SampleContext) => boolean {
-  if (!canMatch) return () => false;
-  const visit = (v: import('../sample/context').SampleValue): boolean => set.find(v) >= 0;
-  return (ctx) => each(ctx, visit);
+/** All pattern keys of the references, in order (files first, then inline ones). */
+function keysOf(refs: readonly PatternRef[], extra: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (const r of refs) for (const e of r.entries) out.push(e.key);
+  out.push(...extra);
+  return out;
+}
+
+/**
+ * A compiled ACL expression's pattern side: the current set, rebuilt when one of its
+ * references changes (runtime API), and the `get acl` description.
+ */
+class AclPatternExpr implements PatternUser {
+  private set: PatternSet;
+  private keys: string[];
+
+  constructor(
+    private readonly matcher: MatcherDef,
+    private readonly matchName: string,
+    private readonly opts: MatchOptions,
+    private readonly refs: readonly PatternRef[],
+    set: PatternSet,
+    private readonly ignoresPatterns: boolean,
+  ) {
+    this.set = set;
+    this.keys = keysOf(refs);
+  }
+
+  rebuild(): string | undefined {
+    const keys = keysOf(this.refs);
+    const s = this.matcher.compile(keys, this.opts);
+    if ('error' in s) return s.error;
+    this.set = s;
+    this.keys = keys;
+    return undefined;
+  }
+
+  /** The run-time predicate; the visitor closure is created once, not per request. */
+  predicate(each: (ctx: SampleContext, visit: (v: SampleValue) => boolean) => boolean): (ctx: SampleContext) => boolean {
+    const visit = (v: SampleValue): boolean => this.set.find(v) >= 0;
+    return (ctx) => (this.ignoresPatterns || this.set.size > 0) && each(ctx, visit);
+  }
+
+  /** `get acl` line: `type=beg, case=insensitive, match=yes, idx=list, pattern="/static"`. */
+  lookup(sample: string): string {
+    const i = this.set.find(sample);
+    const tree = this.matchName === 'ip' || ((this.matchName === 'str' || this.matchName === 'beg') && !this.opts.icase);
+    let out = `type=${this.matchName}, case=${this.opts.icase ? 'insensitive' : 'sensitive'}, match=${i >= 0 ? 'yes' : 'no'}`;
+    if (i >= 0) out += `, idx=${tree ? 'tree' : 'list'}, pattern="${this.keys[i] ?? ''}"`;
+    return out;
+  }
 }

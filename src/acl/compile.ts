@@ -36,6 +36,11 @@ export interface ConditionInfo {
 
 /** Compiled named ACL declarations, by declaration object (null: failed to compile). */
 const declCache = new WeakMap<AclConfig, CompiledAcl | null>();
+/**
+ * Anonymous ACLs by condition object and word index, so that the post-check and the data
+ * plane compiling the same rule share one compiled ACL (and one pattern reference).
+ */
+const anonCache = new WeakMap<ConditionConfig, Map<number, CompiledAcl>>();
 const predefinedCache = new Map<string, CompiledAcl>();
 
 /**
@@ -45,7 +50,7 @@ const predefinedCache = new Map<string, CompiledAcl>();
 export function compileAclDecl(acl: AclConfig, report?: (msg: string) => void, warn?: (msg: string) => void): CompiledAcl | undefined {
   const hit = declCache.get(acl);
   if (hit !== undefined) return hit ?? undefined;
-  const c = compileAclWords(acl.words, { error: (m) => report?.(m), warning: warn });
+  const c = compileAclWords(acl.words, { error: (m) => report?.(m), warning: warn }, acl.src);
   declCache.set(acl, c ?? null);
   return c;
 }
@@ -125,9 +130,15 @@ export function compileConditionInfo(cond: ConditionConfig, proxy: ProxyConfig, 
         report(`missing closing '}' in condition`);
         return undefined;
       }
-      let failed = false;
-      const c = compileAclWords(words.slice(i + 1, close), { error: (m) => { failed = true; report(m); }, warning: warn });
-      if (!c || failed) return undefined;
+      let cache = anonCache.get(cond);
+      let c = cache?.get(i);
+      if (!c) {
+        let failed = false;
+        c = compileAclWords(words.slice(i + 1, close), { error: (m) => { failed = true; report(m); }, warning: warn }, cond.src);
+        if (!c || failed) return undefined;
+        if (!cache) { cache = new Map(); anonCache.set(cond, cache); }
+        cache.set(i, c);
+      }
       term = { test: c.match, negated: neg, info: { name: '', negated: neg, uses: [c.use], refs: c.refs } };
       i = close;
     } else {

@@ -1,7 +1,8 @@
 /**
  * The `acl` keyword and the ACL post-check (HAProxy: cfgparse-listen.c "acl",
  * check_config_validity for switching rules and ACL argument resolution). Also loads the
- * sample subsystem's global keywords (`set-var`), so src/modules.ts needs one line for both.
+ * sample subsystem's global keywords (`set-var`) and the ACL/map runtime API commands
+ * (acl/commands.ts), so src/modules.ts needs one line for all of them.
  *
  * `acl NAME FETCH [flags] PATTERNS...` is compiled as soon as it is read, so its errors come
  * in file order like HAProxy's; a declaration that fails is not stored, so conditions naming
@@ -10,6 +11,7 @@
  */
 
 import '../sample/keywords';
+import './commands';
 import { registerKeywords } from '../config/registry';
 import { registerPostCheck } from '../config/validate';
 import { isBackend, type Config, type ProxyConfig } from '../config/model';

@@ -51,6 +51,8 @@ export interface ParsedSampleExpr {
 }
 
 export interface ParseSampleOptions {
+  /** Where the expression is written (map files record who uses them). */
+  src?: { file: string; line: number };
   /** Resolves the fetch name (ACL keywords map `path_beg` to `path`); defaults to the fetch table. */
   resolveFetch?(name: string): FetchDef | undefined;
 }
@@ -72,7 +74,7 @@ export function parseSampleExpr(text: string, opts: ParseSampleOptions = {}): Pa
   if (fa.error) return { error: { where: 'fetch', fetchName, message: fa.error } };
   let fstate: unknown = fa.values;
   if (fetch.prepare) {
-    const p = fetch.prepare(fa.values);
+    const p = fetch.prepare(fa.values, { src: opts.src });
     if (p.error !== undefined) return { error: { where: 'fetch', fetchName, message: `invalid args in fetch method '${fetchName}' : ${p.error}` } };
     fstate = p.state;
   }
@@ -98,7 +100,7 @@ export function parseSampleExpr(text: string, opts: ParseSampleOptions = {}): Pa
     if (ca.error) return { error: { where: 'conv', fetchName, message: `invalid arg ${ca.errorPos ?? 1} in converter '${cc.name}' : ${ca.error}` } };
     let state: unknown = ca.values;
     if (conv.prepare) {
-      const p = conv.prepare(ca.values);
+      const p = conv.prepare(ca.values, { src: opts.src });
       if (p.error !== undefined) return { error: { where: 'conv', fetchName, message: `invalid args in converter '${cc.name}' : ${p.error}` } };
       state = p.state;
     }

@@ -18,6 +18,11 @@ export type FetchUse = 'internal' | 'l4' | 'req' | 'res';
 /** Result of a compile-time check: a state passed to the runtime function, or an error. */
 export type Prepared = { state: unknown; error?: undefined } | { error: string; state?: undefined };
 
+/** Where the expression being compiled was written (for pattern reference descriptions). */
+export interface PrepareEnv {
+  src?: { file: string; line: number };
+}
+
 /** Visitor for multi-valued fetches; return true to stop the iteration. */
 export type SampleVisitor = (v: SampleValue) => boolean;
 
@@ -30,7 +35,7 @@ export interface FetchDef {
    * Compile-time preparation of the arguments (validate names, compile regexes). The
    * returned state is passed to fetch()/each(). Without it, the state is the ArgValue[].
    */
-  prepare?(args: ArgValue[]): Prepared;
+  prepare?(args: ArgValue[], env: PrepareEnv): Prepared;
   /** Single-value fetch (sample expression semantics: e.g. the last header occurrence). */
   fetch(ctx: SampleContext, state: any): SampleValue | undefined;
   /**
@@ -51,7 +56,7 @@ export interface ConverterDef {
    * Compile-time preparation (regex, map file, variable name). Errors are reported as
    * `invalid args in converter '<name>' : <error>`.
    */
-  prepare?(args: ArgValue[]): Prepared;
+  prepare?(args: ArgValue[], env: PrepareEnv): Prepared;
   /** Returns the converted sample, or undefined when the conversion fails (no sample). */
   convert(v: SampleValue, state: any, ctx: SampleContext): SampleValue | undefined;
 }
