@@ -175,16 +175,10 @@ async function start(config: Config, o: CliOptions, child: boolean, rep: Reporte
   // -sf/-st: listeners bind next to the old process's (SO_REUSEPORT), so as in HAProxy
   // when binding succeeds, the old processes are only told to leave once this one serves.
   try {
-    // Loaded only to serve: -v, -c, -cc and -dK never pull in the data plane. In
-    // master-worker mode (-W, -Ws, `master-worker`) this process becomes the master, which
-    // binds and starts a worker (src/process/master.ts); otherwise it serves itself.
-    if (config.global.masterWorker) {
-      const { runMaster } = await import('../process/master');
-      await runMaster(config, options);
-    } else {
-      const { runServer } = await import('../process/run');
-      await runServer(config, options);
-    }
+    // Loaded only to serve: -v, -c, -cc and -dK never pull in the data plane. runServer
+    // turns this process into the master in master-worker mode (-W, -Ws, `master-worker`).
+    const { runServer } = await import('../process/run');
+    await runServer(config, options);
   } catch (e) {
     rep.alert((e as Error).message, false);
     rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Some protocols failed to start their listeners! Exiting.`, false);
