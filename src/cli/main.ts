@@ -95,12 +95,14 @@ function loadConfig(o: CliOptions, rep: Reporter, inDaemonChild: boolean): Confi
     process.exit(1);
   }
   if (o.checkOnly) {
-    if (!o.quiet && diag.warningCount > 0) print(['Warnings were found.']);
+    // -q or global `quiet` silence these stdout lines too (HAProxy's qfprintf).
+    const quiet = o.quiet || processExt(config.global).flags.quiet === true;
+    if (!quiet && diag.warningCount > 0) print(['Warnings were found.']);
     if (listenerCount(config) === 0) {
-      if (!o.quiet) print(['Configuration file has no error but will not start (no listener) => exit(2).']);
+      if (!quiet) print(['Configuration file has no error but will not start (no listener) => exit(2).']);
       process.exit(2);
     }
-    if (!o.quiet) print(['Configuration file is valid']);
+    if (!quiet) print(['Configuration file is valid']);
     process.exit(0);
   }
   return config;
