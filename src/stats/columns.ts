@@ -148,7 +148,8 @@ function backendWeight(p: Proxy, which: 'eweight' | 'uweight'): number {
   return act > 0 ? act : bck;
 }
 
-function backendDowntime(r: StatRow): number {
+function backendDowntime(r: StatRow): number | undefined {
+  if (r.proxy.servers.length === 0) return undefined;
   const cur = r.proxy.usableCounts().active + r.proxy.usableCounts().backup === 0 && r.proxy.servers.length > 0 ? r.now - r.proxy.lastChange : 0;
   return Math.floor((r.proxy.downtimeMs + cur) / 1000);
 }
@@ -170,8 +171,8 @@ function statusOf(r: StatRow): string {
     return max > 0 && r.proxy.feCounters.cur >= max ? 'FULL' : 'OPEN';
   }
   if (r.server) return r.server.statusText();
-  const c = r.proxy.usableCounts();
-  return c.active + c.backup > 0 ? 'UP' : 'DOWN';
+  // HAProxy: UP while the usable servers have some weight, or when there are no servers at all.
+  return r.proxy.servers.length === 0 || backendWeight(r.proxy, 'eweight') > 0 ? 'UP' : 'DOWN';
 }
 
 /** The columns, in HAProxy 2.6.12 order. Fields 0..102 then the module fields. */

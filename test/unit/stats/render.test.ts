@@ -50,6 +50,24 @@ test('TCP frontend, backend and servers rows equal 2.6.12\'s field for field', (
   }
 });
 
+test('a listen without servers (stats page): BACKEND is UP with no downtime, as 2.6.12', () => {
+  const now = Date.now();
+  const inst = buildInstance(`
+global
+    maxconn 9982
+defaults
+    mode http
+listen stats
+    id 7
+    bind 127.0.0.1:28095
+    stats enable
+`, '/tmp/unused');
+  for (const p of inst.proxies) p.lastChange = now - 1000;
+  const csv = renderStatCsv(inst, undefined, now).trim().split('\n').slice(1);
+  const expected = readFileSync(join(ST_FIX, 'rows-listen-no-server-2.6.12.csv'), 'utf8').trim().split('\n');
+  assert.deepEqual(csv, expected);
+});
+
 test('HTTP rows: hatop\'s first 51 fields for a server with a failing check', () => {
   const now = Date.now();
   const inst = instanceAt(now);
