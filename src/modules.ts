@@ -6,9 +6,10 @@
  */
 
 import './proxy/keywords';
+import './log/register';
 import './proxy/build';
 import './process/keywords';
 import './checks/keywords';
-import './acl/keywords';
 import './lb/keywords';
+import './acl/keywords';
 import './runtime/commands';

@@ -195,7 +195,8 @@ export class CheckTask {
         + `${def.result === 'condpass' ? 'conditionally ' : ''}${def.result === 'passed' || def.result === 'condpass' ? 'succeeded' : 'failed'}`
         + describe(status, info, code, durationMs)
         + `, status: ${up ? v.health - v.rise + 1 : v.health}/${up ? v.fall : v.rise} ${up ? (srv.uweight ? 'UP' : 'DRAIN') : 'DOWN'}.`;
-      emitAdminEvent('notice', msg, srv.backend.name);
+      // Syslog only: HAProxy's check.c sends these with send_log() and prints nothing on stderr.
+      emitAdminEvent('notice', msg, srv.backend.name, false);
     }
   }
 

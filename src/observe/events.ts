@@ -15,7 +15,16 @@ export interface AdminEvent {
   message: string;
   /** Name of the proxy the event is about; its `log` targets receive it (else global ones). */
   proxy?: string;
+  /**
+   * How the event appears on stderr when not daemonized (HAProxy prints ha_alert/ha_warning
+   * independently of the syslog severity). Undefined: log/ derives it from the severity
+   * (emerg/crit/err -> [ALERT], alert/warning/notice -> [WARNING], info/debug -> none).
+   */
+  stderr?: AdminEventStderr;
 }
+
+/** Stderr rendering of an event: a label and optionally a different text, or `false` for none. */
+export type AdminEventStderr = false | { label: 'alert' | 'warning' | 'notice'; message?: string };
 
 export type AdminEventSink = (ev: AdminEvent) => void;
 
@@ -31,7 +40,7 @@ export function subscribeAdminEvents(sink: AdminEventSink): () => void {
 }
 
 /** Reports an event to every sink (no sink: nothing happens). */
-export function emitAdminEvent(severity: Severity, message: string, proxy?: string): void {
-  const ev: AdminEvent = { severity, message, proxy };
+export function emitAdminEvent(severity: Severity, message: string, proxy?: string, stderr?: AdminEventStderr): void {
+  const ev: AdminEvent = stderr === undefined ? { severity, message, proxy } : { severity, message, proxy, stderr };
   for (const s of sinks) s(ev);
 }

@@ -95,6 +95,6 @@ export class Proxy {
   reportNoServer(): void {
     this.lastChange = Date.now();
     this.downTransitions++;
-    emitAdminEvent('emerg', `${this.typeWord} ${this.name} has no server available!`, this.name);
+    emitAdminEvent('emerg', `${this.typeWord} ${this.name} has no server available!`, this.name, { label: 'alert', message: `${this.typeWord} '${this.name}' has no server available!` });
   }
 }

@@ -4,6 +4,8 @@
  * the accept (HAProxy's %Th %Ti %TR %Tw %Tc %Tr %Ta %Tt), -1 meaning "not reached".
  */
 
+import type { SampleContext } from '../sample/context';
+
 /** First character of the termination state (HAProxy SF_ERR_*), '-' for a normal end. */
 export type TermCause = '-' | 'C' | 'S' | 'c' | 's' | 'P' | 'L' | 'R' | 'I' | 'D' | 'U' | 'K';
 /** Second character: the phase (SF_FINST_*), '-' for a normal end. */
@@ -76,6 +78,11 @@ export interface StreamRecord {
   uniqueId?: string;
   /** Whether the request was intercepted by the proxy itself (stats, redirect, return). */
   intercepted: boolean;
+  /** Source address/port of the server-side connection (%bi / %bp), when connected. */
+  backendSrcIp?: string;
+  backendSrcPort?: number;
+  /** The stream's sample context, for `%[fetch]` in log formats (log/format.ts). */
+  sample?: SampleContext;
 }
 
 let nextStreamId = 1;

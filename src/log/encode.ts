@@ -1,0 +1,81 @@
+/**
+ * Value encoders shared by the log tags: HAProxy's `+Q` (quote), `+E` (escape), `+X` (hex)
+ * modifiers and its `#XX` encoding of unsafe bytes in requests and captured headers
+ * (log.c lf_text_len / lf_encode_string / lf_ip / lf_port).
+ */
+
+/** Modifier bits of a log-format node. */
+export const F_QUOTE = 1;
+export const F_HEX = 2;
+export const F_ESCAPE = 4;
+
+/** Builds a 256-entry table: true for bytes to write as `#XX`: controls, >= 127, and `extra`. */
+function encodeMap(extra: string): Uint8Array {
+  const m = new Uint8Array(256);
+  for (let i = 0; i < 32; i++) m[i] = 1;
+  for (let i = 127; i < 256; i++) m[i] = 1;
+  for (const c of extra) m[c.charCodeAt(0)] = 1;
+  return m;
+}
+
+/** Request line / URI map (log.c url_encode_map): `"` and `#` plus non-printables. */
+export const URL_MAP = encodeMap('"#');
+/** Captured header map (log.c hdr_encode_map): `"#{|}` plus non-printables. */
+export const HDR_MAP = encodeMap('"#{|}');
+
+const HEX = '0123456789ABCDEF';
+
+/** Replaces each byte flagged in `map` with `#XX`. Returns `s` itself when nothing needs it. */
+export function hashEncode(s: string, map: Uint8Array): string {
+  let i = 0;
+  const n = s.length;
+  for (; i < n; i++) if (map[s.charCodeAt(i) & 0xff] || s.charCodeAt(i) > 0xff) break;
+  if (i === n) return s;
+  let out = s.slice(0, i);
+  // Non-Latin-1 text is encoded per UTF-8 byte, as HAProxy sees bytes.
+  const bytes = Buffer.from(s.slice(i), 'utf8');
+  for (const b of bytes) out += map[b] ? '#' + HEX[b >> 4] + HEX[b & 15] : String.fromCharCode(b);
+  return out;
+}
+
+/** `+E`: backslash before `"`, `\` and `]` (for RFC5424 structured data). */
+export function escapeSd(s: string): string {
+  return /["\\\]]/.test(s) ? s.replace(/["\\\]]/g, '\\$&') : s;
+}
+
+/**
+ * A text value: null/undefined prints `-` (or `""` with +Q); otherwise the text, escaped with
+ * +E and quoted with +Q.
+ */
+export function text(v: string | null | undefined, flags: number): string {
+  if (v === null || v === undefined || v === '') return flags & F_QUOTE ? '""' : '-';
+  const t = flags & F_ESCAPE ? escapeSd(v) : v;
+  return flags & F_QUOTE ? '"' + t + '"' : t;
+}
+
+/** An integer; +X prints it as upper-case hex. */
+export function int(v: number, flags: number): string {
+  return flags & F_HEX ? (v >>> 0).toString(16).toUpperCase() : String(v);
+}
+
+/** An IP address; +X prints IPv4 as 8 hex digits and IPv6 as 32; empty prints `-`. */
+export function ip(v: string, flags: number): string {
+  if (!v) return '-';
+  if (!(flags & F_HEX)) return v;
+  if (v.includes('.') && !v.includes(':')) {
+    let out = '';
+    for (const part of v.split('.')) out += HEX[(Number(part) >> 4) & 15] + HEX[Number(part) & 15];
+    return out;
+  }
+  const [head, tail = ''] = v.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = v.includes('::') ? [...h, ...new Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.padStart(4, '0').toUpperCase()).join('');
+}
+
+/** A port; +X prints 4 hex digits; 0 (unknown) prints `-`. */
+export function port(v: number, flags: number): string {
+  if (!v) return '-';
+  return flags & F_HEX ? v.toString(16).toUpperCase().padStart(4, '0') : String(v);
+}

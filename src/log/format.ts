@@ -1,0 +1,187 @@
+/**
+ * Log-format compiler and renderer (HAProxy log.c parse_logformat_string /
+ * sess_build_logline). A format is compiled once, at configuration time, into a flat node
+ * list; rendering walks it with one string accumulator.
+ *
+ * Grammar: `%%` is a literal percent; `%{+Q,-X}name` a tag from tags.ts with modifiers;
+ * `%[expr]` a sample expression; `%{+Q}o` sets default modifiers for the nodes that follow;
+ * a run of spaces is one separator; anything else is literal text. Separators collapse: one
+ * is printed only after some output since the previous one, which is why an empty `%hr`
+ * leaves a single space.
+ */
+
+import type { StreamRecord } from '../proxy/stream-record';
+import type { SampleValue } from '../sample/context';
+import { compileSampleExpr, type CompiledSample } from '../sample/expr';
+import { F_ESCAPE, F_HEX, F_QUOTE, int, text } from './encode';
+import { findLogTag, type LogTag, type RenderEnv } from './tags';
+
+/** Formats implied by options (configuration.txt §8.2.2-8.2.4). */
+export const HTTPLOG_FORMAT = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r';
+export const CLF_HTTPLOG_FORMAT = '%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl';
+export const HTTPSLOG_FORMAT = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc';
+export const TCPLOG_FORMAT = '%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq';
+
+const enum Kind { Text, Sep, Tag, Expr }
+
+/** One compiled element. */
+export type FormatNode =
+  | { kind: Kind.Text; text: string }
+  | { kind: Kind.Sep }
+  | { kind: Kind.Tag; tag: LogTag; flags: number }
+  | { kind: Kind.Expr; fn: CompiledSample; flags: number };
+
+/** A compiled log format. `nodes` is empty for an empty format (HAProxy then logs nothing). */
+export interface CompiledFormat {
+  source: string;
+  nodes: FormatNode[];
+  /** Uses a tag that only means something in HTTP mode. */
+  usesHttp: boolean;
+}
+
+/** Modifier names accepted inside `%{...}` (2.6 knows Q, X, E; others are ignored). */
+const MODIFIERS: Record<string, number> = { Q: F_QUOTE, X: F_HEX, E: F_ESCAPE };
+
+/**
+ * Compiles `source` (for an HTTP-mode proxy unless `opts.http` is false: HTTP-only tags are
+ * then refused, as HAProxy does). On error calls `report` with HAProxy's text (without the
+ * `failed to parse log-format : ` prefix, which the caller adds) and returns undefined.
+ */
+export function compileLogFormat(source: string, report: (msg: string) => void, opts: { http: boolean } = { http: true }): CompiledFormat | undefined {
+  const nodes: FormatNode[] = [];
+  let usesHttp = false;
+  let defaults = 0;
+  let lit = '';
+  const flushText = (): void => {
+    if (lit) nodes.push({ kind: Kind.Text, text: lit });
+    lit = '';
+  };
+  const n = source.length;
+  let i = 0;
+  while (i < n) {
+    const c = source[i];
+    if (c === ' ') {
+      flushText();
+      if (nodes.length === 0 || nodes[nodes.length - 1].kind !== Kind.Sep) nodes.push({ kind: Kind.Sep });
+      while (i < n && source[i] === ' ') i++;
+      continue;
+    }
+    if (c !== '%') {
+      lit += c;
+      i++;
+      continue;
+    }
+    // '%' sequences
+    const start = i;
+    i++;
+    if (i >= n) { report(`truncated line after '%'.`); return undefined; }
+    if (source[i] === '%') { lit += '%'; i++; continue; }
+    let flags = defaults;
+    let modText = '';
+    if (source[i] === '{') {
+      const close = source.indexOf('}', i);
+      if (close < 0) { report(`truncated line after '${source.slice(i + 1)}'.`); return undefined; }
+      modText = source.slice(i + 1, close);
+      for (const m of modText.split(',')) {
+        const bit = MODIFIERS[m.slice(1)];
+        if (bit === undefined) continue;
+        if (m[0] === '+') flags |= bit;
+        else if (m[0] === '-') flags &= ~bit;
+      }
+      i = close + 1;
+      if (i >= n || (source[i] !== '[' && !isAlpha(source.charCodeAt(i)))) {
+        report(`parse argument modifier without variable name near '${source.slice(start, i)}'.`);
+        return undefined;
+      }
+    }
+    if (source[i] === '[') {
+      const close = source.indexOf(']', i);
+      if (close < 0) { report(`missing ']' after '${source.slice(i + 1)}'.`); return undefined; }
+      const expr = source.slice(i + 1, close);
+      let err = '';
+      const fn = compileSampleExpr(expr, (m) => { err = m; });
+      if (!fn) { report(`failed to parse sample expression <${source.slice(i + 1)}> : ${err}.`); return undefined; }
+      flushText();
+      nodes.push({ kind: Kind.Expr, fn, flags });
+      i = close + 1;
+      continue;
+    }
+    let j = i;
+    while (j < n && isAlpha(source.charCodeAt(j))) j++;
+    const name = source.slice(i, j);
+    if (!name) { report(`truncated line after '%'.`); return undefined; }
+    if (name === 'o') {
+      // `%{+Q}o`: default modifiers for the following nodes.
+      defaults = flags;
+      i = j;
+      continue;
+    }
+    const tag = findLogTag(name);
+    if (!tag) {
+      report(`no such format variable '${name}'. If you wanted to emit the '%' character verbatim, you need to use '%%'.`);
+      return undefined;
+    }
+    if (tag.http) {
+      if (!opts.http) { report(`format variable '${name}' is reserved for HTTP mode.`); return undefined; }
+      usesHttp = true;
+    }
+    flushText();
+    nodes.push({ kind: Kind.Tag, tag, flags });
+    i = j;
+  }
+  flushText();
+  return { source, nodes, usesHttp };
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Prints a sample value: strings as text (quoted/escaped per flags), numbers, booleans as 0/1. */
+function sampleText(v: SampleValue | undefined, flags: number): string {
+  if (v === undefined) return text(null, flags);
+  if (typeof v === 'string') return text(v, flags);
+  if (typeof v === 'number') return int(v, flags);
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return text(v.toString('latin1'), flags);
+}
+
+/**
+ * Renders a compiled format for one stream. Never throws: a failing sample expression prints
+ * `-` like an absent sample.
+ */
+export function renderLogFormat(f: CompiledFormat, rec: StreamRecord, env: RenderEnv): string {
+  let out = '';
+  // Leading separators are dropped (HAProxy starts with last_isspace set).
+  let lastSpace = true;
+  const nodes = f.nodes;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k];
+    let s: string;
+    switch (node.kind) {
+      case Kind.Sep:
+        if (!lastSpace) {
+          out += ' ';
+          lastSpace = true;
+        }
+        continue;
+      case Kind.Text: s = node.text; break;
+      case Kind.Tag: s = node.tag.render(rec, node.flags, env); break;
+      case Kind.Expr: {
+        let v: SampleValue | undefined;
+        try {
+          v = rec.sample ? node.fn(rec.sample) : undefined;
+        } catch {
+          v = undefined;
+        }
+        s = sampleText(v, node.flags);
+        break;
+      }
+    }
+    if (s !== '') {
+      out += s;
+      lastSpace = false;
+    }
+  }
+  return out;
+}
