@@ -6,11 +6,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePorts, startFulcrum, startHttpStub, httpGet, writeFile, tempDir, type FulcrumProcess } from '../harness';
+import { freePorts, startFulcrum, startHttpStub, httpGet, writeFile, tempDir, cliCommand, type FulcrumProcess } from '../harness';
 
 type Stub = Awaited<ReturnType<typeof startHttpStub>>;
 let fp: FulcrumProcess;
 let front: number;
+let sock: string;
+let lst: string;
 const stubs: Stub[] = [];
 
 before(async () => {
@@ -19,9 +21,12 @@ before(async () => {
   for (const name of ['static', 'api', 'app', 'admin', 'mapped']) stubs.push(await startHttpStub(name));
   const [sStatic, sApi, sApp, sAdmin, sMapped] = stubs.map((s) => s.port);
   const dir = tempDir();
-  const lst = writeFile(dir, 'api-hosts.lst', '# hosts served by the api backend\napi.example.com\n  API2.example.com  \n');
+  sock = `${dir}/stats.sock`;
+  lst = writeFile(dir, 'api-hosts.lst', '# hosts served by the api backend\napi.example.com\n  API2.example.com  \n');
   const map = writeFile(dir, 'paths.map', '/m/one mapped\n/m/two app\n');
   fp = await startFulcrum(`
+global
+    stats socket ${sock} level admin
 defaults
     mode http
     timeout connect 1s
@@ -87,4 +92,13 @@ test('AND of terms with a negated anonymous ACL', async () => {
 test('converter and map lookup inside an anonymous ACL', async () => {
   assert.equal(await servedBy('/m/one/x'), 'mapped');
   assert.equal(await servedBy('/m/other'), 'app');
+});
+
+test('runtime API: add acl / del acl on a pattern file change routing at once', async () => {
+  assert.equal(await servedBy('/x', { host: 'new.example.com' }), 'app');
+  assert.equal(await cliCommand(sock, `add acl ${lst} new.example.com`), '\n');
+  assert.equal(await servedBy('/x', { host: 'new.example.com' }), 'api');
+  assert.match(await cliCommand(sock, `show acl ${lst}`), /new\.example\.com/);
+  assert.equal(await cliCommand(sock, `del acl ${lst} new.example.com`), '\n');
+  assert.equal(await servedBy('/x', { host: 'new.example.com' }), 'app');
 });
