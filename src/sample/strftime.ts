@@ -20,8 +20,8 @@ export function strftime(fmt: string, ms: number, utc: boolean): string {
   const S = utc ? d.getUTCSeconds() : d.getSeconds();
   const wd = utc ? d.getUTCDay() : d.getDay();
   const off = utc ? 0 : -d.getTimezoneOffset();
-  const jan1 = utc ? Date.UTC(Y, 0, 1) : new Date(Y, 0, 1).getTime();
-  const yday = Math.floor((ms + (utc ? 0 : 0) - jan1) / 86400000) + 1;
+  // Local days may be 23 or 25 hours long around DST changes: round rather than floor.
+  const yday = Math.round((Date.UTC(Y, m, day) - Date.UTC(Y, 0, 1)) / 86400000) + 1;
   let out = '';
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];

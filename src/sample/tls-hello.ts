@@ -29,7 +29,7 @@ function isSsl3Record(b: Buffer): boolean {
  */
 export function helloVersion(b: Buffer | undefined): number | undefined {
   if (!b || b.length === 0) return undefined;
-  if (isSsl3Record(b) || ((b[0] >= 0x14 && b[0] <= 0x17) || b[0] === 0xff)) {
+  if ((b[0] >= 0x14 && b[0] <= 0x17) || b[0] === 0xff) {
     if (b.length < 11) return undefined;
     if (((b[1] << 16) | b[2]) < 0x30000) return undefined;
     const recLen = (b[3] << 8) | b[4];
