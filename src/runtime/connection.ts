@@ -33,6 +33,8 @@ export class CliConnection {
   private payload = '';
   /** Set after the first line in non-interactive mode: nothing more is read. */
   private done = false;
+  /** The client closed its sending side. */
+  private eof = false;
 
   constructor(private readonly instance: Instance, private readonly socket: Socket, level: CliLevel, timeoutMs: number) {
     this.session = { level, interactive: false, timeoutMs, onTimeoutChange: (ms) => socket.setTimeout(ms) };
@@ -45,12 +47,15 @@ export class CliConnection {
       if (this.buf.length > MAX_LINE && !this.buf.includes('\n')) this.buf = this.buf.slice(0, MAX_LINE) + '\n';
       void this.pump();
     });
+    // The listener allows half-open sockets: a client that shuts its side after sending
+    // (`echo cmd | socat ...`) still gets the whole answer, even from slow handlers.
     socket.on('end', () => {
+      this.eof = true;
       // A last line without newline still runs (HAProxy treats EOF as end of line).
-      if (this.buf.length > 0 && !this.done) {
-        this.buf += '\n';
-        void this.pump().then(() => this.close());
-      } else if (!this.busy) this.close();
+      if (this.buf.length > 0 && !this.done && !this.buf.endsWith('\n')) this.buf += '\n';
+      if (this.busy) return;
+      if (this.buf.length > 0 && !this.done) void this.pump();
+      else this.close();
     });
     // CLI sessions are streams too: `show sess` lists them with fe=GLOBAL, as HAProxy does.
     const id = allocStreamId();
@@ -97,6 +102,8 @@ export class CliConnection {
       }
     } finally {
       this.busy = false;
+      // Nothing more can come after EOF: close once the last answer is written.
+      if (this.eof) this.close();
     }
   }
 

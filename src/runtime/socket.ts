@@ -49,7 +49,7 @@ function removeStaleSocket(path: string): void {
  * (EADDRINUSE, EACCES ...) so the caller can report it as HAProxy does at startup.
  */
 export function openStatsSocket(instance: Instance, cfg: StatsSocketConfig, slots: CliSlots): Promise<net.Server> {
-  const server = net.createServer((sock) => {
+  const server = net.createServer({ allowHalfOpen: true }, (sock) => {
     sock.pause();
     sock.on('error', () => { /* reported through close */ });
     slots.acquire(() => {

@@ -19,7 +19,11 @@ let user: string;
 
 before(async () => {
   // A payload-taking command for the framing tests (registered once, test process only).
-  registerCliCommands([{ words: ['test-echo-payload'], level: 'user', handler: (ctx) => `[${ctx.payload ?? ''}]\n` }]);
+  registerCliCommands([
+    { words: ['test-echo-payload'], level: 'user', handler: (ctx) => `[${ctx.payload ?? ''}]\n` },
+    // Answers after a few event-loop turns, like handlers that wait for I/O.
+    { words: ['test-slow'], level: 'user', handler: async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); return 'slow\n'; } },
+  ]);
   fx = await startCli(REF_CONFIG);
   admin = join(fx.dir, 'admin');
   oper = join(fx.dir, 'oper');
@@ -63,6 +67,28 @@ test('prompt again leaves interactive mode: answer then close', async () => {
 
 test('show cli sockets', async () => {
   assert.equal(await cli(admin, 'show cli sockets'), `# socket lvl processes\nunix@${admin} admin all\nunix@${oper} operator all\nunix@${user} user all\n\n`);
+});
+
+test('a client that half-closes right after its command still gets the answer', async () => {
+  const answer = await new Promise<string>((res, rej) => {
+    const sock = net.connect({ path: admin });
+    let d = '';
+    sock.on('connect', () => sock.end('test-slow\n'));
+    sock.on('data', (x) => { d += x; });
+    sock.on('close', () => res(d));
+    sock.on('error', rej);
+  });
+  assert.equal(answer, 'slow\n\n');
+  // A last line without newline before EOF runs too.
+  const noNl = await new Promise<string>((res, rej) => {
+    const sock = net.connect({ path: admin });
+    let d = '';
+    sock.on('connect', () => sock.end('show cli level'));
+    sock.on('data', (x) => { d += x; });
+    sock.on('close', () => res(d));
+    sock.on('error', rej);
+  });
+  assert.equal(noNl, 'admin\n\n');
 });
 
 test('quit in non-interactive mode closes without output', async () => {
