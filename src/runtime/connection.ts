@@ -51,11 +51,8 @@ export class CliConnection {
     // (`echo cmd | socat ...`) still gets the whole answer, even from slow handlers.
     socket.on('end', () => {
       this.eof = true;
-      // A last line without newline still runs (HAProxy treats EOF as end of line).
-      if (this.buf.length > 0 && !this.done && !this.buf.endsWith('\n')) this.buf += '\n';
-      if (this.busy) return;
-      if (this.buf.length > 0 && !this.done) void this.pump();
-      else this.close();
+      // An unterminated last line is dropped, as 2.6.12 does (observed: no answer).
+      if (!this.busy) this.close();
     });
     // CLI sessions are streams too: `show sess` lists them with fe=GLOBAL, as HAProxy does.
     const id = allocStreamId();
