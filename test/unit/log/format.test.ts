@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileLogFormat, renderLogFormat, HTTPLOG_FORMAT, TCPLOG_FORMAT, CLF_HTTPLOG_FORMAT, type CompiledFormat } from '../../../src/log/format';
+import { LOG_TAGS } from '../../../src/log/tags';
+import { ok200, noSrv503, badReq400, tcpPg, localMs } from './fixtures';
+
+const env = { pid: 7590, hostname: 'vm', logCount: 1 };
+
+function compile(src: string, http = true): CompiledFormat {
+  let err = '';
+  const f = compileLogFormat(src, (m) => { err = m; }, { http });
+  assert.ok(f, `compile failed: ${err}`);
+  return f;
+}
+
+function compileError(src: string, http = true): string {
+  let err = '';
+  const f = compileLogFormat(src, (m) => { err = m; }, { http });
+  assert.equal(f, undefined, `expected ${src} to fail`);
+  return err;
+}
+
+test('option httplog renders the observed HAProxy 2.6.12 lines byte for byte', () => {
+  const f = compile(HTTPLOG_FORMAT);
+  assert.equal(renderLogFormat(f, ok200(), env),
+    '127.0.0.1:34520 [25/Nov/2026:18:56:47.466] main app/app1 0/0/0/14/14 200 185 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"');
+  assert.equal(renderLogFormat(f, noSrv503(), env),
+    '127.0.0.1:34526 [25/Nov/2026:18:56:47.509] main static/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 1/1/0/0/0 0/0 "GET /static/x.css HTTP/1.1"');
+  assert.equal(renderLogFormat(f, badReq400(), env),
+    '127.0.0.1:36890 [25/Nov/2026:18:59:00.803] main main/<NOSRV> -1/-1/-1/-1/0 400 0 - - PR-- 1/1/0/0/0 0/0 "<BADREQ>"');
+});
+
+test('option tcplog renders the observed line', () => {
+  assert.equal(renderLogFormat(compile(TCPLOG_FORMAT, false), tcpPg(), env),
+    '127.0.0.1:33714 [25/Nov/2026:18:57:11.839] pg pg/pg1 1/0/201 9 -- 1/1/0/0/0 0/0');
+});
+
+test('option httplog clf matches HAProxy 2.6.12 output (quoted names, GMT date, trailing space)', () => {
+  // Observed: 127.0.0.1 - - [26/Nov/2026:21:30:29 +0000] "GET / HTTP/1.1" 200 579 "" "" 47576 806 "clf" "app" "app1" 0 0 0 1 1 ---- 1 1 0 0 0 0 0 "" "" 
+  const r = ok200();
+  Object.assign(r, {
+    clientPort: 47576, frontendName: 'clf', frontendTransport: 'clf', acceptDate: Date.UTC(2026, 10, 26, 21, 30, 29, 806),
+    requestDate: Date.UTC(2026, 10, 26, 21, 30, 29, 806), tr: 1, ta: 1, bytesOut: 579, beconn: 0, srvconn: 0,
+  });
+  assert.equal(renderLogFormat(compile(CLF_HTTPLOG_FORMAT), r, env),
+    '127.0.0.1 - - [26/Nov/2026:21:30:29 +0000] "GET / HTTP/1.1" 200 579 "" "" 47576 806 "clf" "app" "app1" 0 0 0 1 1 ---- 1 1 0 0 0 0 0 "" "" ');
+});
+
+test('captured headers and cookies appear in httplog', () => {
+  const r = ok200();
+  r.capturedRequestHeaders = ['www.example.com', ''];
+  r.capturedResponseHeaders = ['text/html'];
+  r.capturedRequestCookie = 'SRV=a';
+  assert.equal(renderLogFormat(compile(HTTPLOG_FORMAT), r, env),
+    '127.0.0.1:34520 [25/Nov/2026:18:56:47.466] main app/app1 0/0/0/14/14 200 185 SRV=a - ---- 1/1/0/0/0 0/0 {www.example.com|} {text/html} "GET / HTTP/1.1"');
+});
+
+test('modifiers: +Q quotes strings, +X prints hex, -Q removes a default, +E escapes', () => {
+  const r = ok200();
+  assert.equal(renderLogFormat(compile('%{+X}ci:%{+X}cp %{+Q}b %{+Q}ST %{+X}ST'), r, env), '7F000001:86D8 "app" 200 C8');
+  assert.equal(renderLogFormat(compile('%{+Q}o %b %{-Q}s %ci'), r, env), '"app" app1 127.0.0.1');
+  r.requestLine = 'GET /a"b] HTTP/1.1';
+  // `"` is #-encoded in the request line (url_encode_map); +E escapes `]`.
+  assert.equal(renderLogFormat(compile('%{+E}r'), r, env), 'GET /a#22b\\] HTTP/1.1');
+  assert.equal(renderLogFormat(compile('%{+X}ci', true), Object.assign(ok200(), { clientIp: '::1' }), env), '00000000000000000000000000000001');
+});
+
+test('separators collapse around empty values; text, %% and leading spaces', () => {
+  const r = ok200();
+  assert.equal(renderLogFormat(compile('a %hr %hs b'), r, env), 'a b');
+  assert.equal(renderLogFormat(compile('  %ci   100%%'), r, env), '127.0.0.1 100%');
+  assert.equal(renderLogFormat(compile('[%ci]'), r, env), '[127.0.0.1]');
+});
+
+test('request pieces: %HM %HU %HP %HPO %HQ %HV, non-printables #-encoded', () => {
+  const r = ok200();
+  r.uri = '/p/a?x=1&y=\u00e9';
+  r.method = 'POST';
+  assert.equal(renderLogFormat(compile('%HM %HU %HP %HQ %HV'), r, env), 'POST /p/a?x=1&y=#C3#A9 /p/a ?x=1&y=#C3#A9 HTTP/1.1');
+  r.uri = 'http://h.example/q/r?z';
+  assert.equal(renderLogFormat(compile('%HPO'), r, env), '/q/r');
+});
+
+test('dates and timers: %t %T %Ts %ms %Tq %Td %Tt, %rc with redispatch', () => {
+  const r = ok200();
+  r.acceptDate = localMs(2026, 0, 5, 3, 4, 5, 7);
+  r.tt = 20;
+  r.retries = 1;
+  r.redispatched = true;
+  assert.equal(renderLogFormat(compile('%t %ms %Tq %Td %Tt %rc'), r, env), '05/Jan/2026:03:04:05.007 007 0 6 20 +1');
+  assert.equal(renderLogFormat(compile('%Ts'), r, env), String(Math.floor(r.acceptDate / 1000)));
+  const u = ok200();
+  u.acceptDate = Date.UTC(2026, 1, 3, 4, 5, 6, 0);
+  assert.equal(renderLogFormat(compile('%T'), u, env), '03/Feb/2026:04:05:06 +0000');
+});
+
+test('process values and absent values: %pid %H %ID %lc %si %bi', () => {
+  const r = noSrv503();
+  assert.equal(renderLogFormat(compile('%pid %H %ID %lc %si:%sp %bi:%bp %{+Q}ID'), r, env), '7590 vm - 1 -:- -:- ""');
+});
+
+test('sample expressions %[...] evaluate against rec.sample', () => {
+  const r = ok200();
+  r.sample = { src: '10.1.2.3', srcPort: 1234, dst: '127.0.0.1', dstPort: 80, frontend: 'main', vars: new Map(),
+    req: { method: 'GET', uri: '/x', version: 'HTTP/1.1', status: 0, headers: ['Host', 'Example.COM'] } };
+  assert.equal(renderLogFormat(compile('%[src] %[req.hdr(host),lower] %{+Q}[req.hdr(host)] %[req.hdr(nope)]'), r, env),
+    '10.1.2.3 example.com "Example.COM" -');
+  // Without a sample context the expression prints '-'.
+  assert.equal(renderLogFormat(compile('%[src]'), ok200(), env), '-');
+});
+
+test('compile errors use HAProxy 2.6 wording', () => {
+  assert.equal(compileError('%zz'), "no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'.");
+  assert.equal(compileError('%{+Q}zz'), "no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'.");
+  assert.equal(compileError('%'), "truncated line after '%'.");
+  assert.equal(compileError('a%ci%'), "truncated line after '%'.");
+  assert.equal(compileError('%{+Q'), "truncated line after '+Q'.");
+  assert.equal(compileError('%{+Q}'), "parse argument modifier without variable name near '%{+Q}'.");
+  assert.equal(compileError('%[src'), "missing ']' after 'src'.");
+  assert.equal(compileError('%[foo]'), "failed to parse sample expression <foo]> : unknown fetch method 'foo'.");
+  assert.equal(compileError('%r', false), "format variable 'r' is reserved for HTTP mode.");
+  // Unknown modifiers are ignored, as 2.6 does.
+  compile('%{+Z}ci');
+});
+
+test('the tag table has unique names and every tag renders a string without throwing', () => {
+  const names = new Set<string>();
+  for (const t of LOG_TAGS) {
+    assert.ok(!names.has(t.name), `duplicate ${t.name}`);
+    names.add(t.name);
+    for (const rec of [ok200(), noSrv503(), badReq400(), tcpPg()]) for (const flags of [0, 1, 2, 4, 7]) assert.equal(typeof t.render(rec, flags, env), 'string');
+  }
+});
