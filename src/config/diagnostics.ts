@@ -26,8 +26,8 @@ export interface Diagnostic {
   form?: DiagForm;
   /**
    * An alert that does not make the configuration invalid (HAProxy's ERR_ALERT without
-   * ERR_FATAL, e.g. "'chroot' already specified. Continuing."): printed as [ALERT], counted
-   * like a warning.
+   * ERR_FATAL, e.g. "'chroot' already specified. Continuing."): printed as [ALERT], neither an
+   * error nor a warning for the verdict.
    */
   nonFatal?: boolean;
 }
@@ -59,8 +59,8 @@ export class Diagnostics {
 
   /** Fatal alerts: any makes the configuration invalid. */
   get errorCount(): number { return this.items.filter((d) => d.severity === 'alert' && !d.nonFatal).length; }
-  /** Warnings and non-fatal alerts (`-c` then prints "Warnings were found."). */
-  get warningCount(): number { return this.items.filter((d) => d.severity === 'warning' || d.nonFatal).length; }
+  /** Warnings (`-c` then prints "Warnings were found."; `-dW` fails). Non-fatal alerts are not warnings. */
+  get warningCount(): number { return this.items.filter((d) => d.severity === 'warning').length; }
   /** Files with at least one alert located in them, in first-error order. */
   filesWithErrors(): string[] {
     const out: string[] = [];

@@ -142,7 +142,7 @@ test('-c reports every error of a file in one run, then the two closing alerts',
 test('-dW turns warnings into a failure', async () => {
   const dir = tempDir();
   try {
-    const f = writeFile(dir, 'warn.cfg', `global\n    chroot /\n    chroot /\n${VALID}`);
+    const f = writeFile(dir, 'warn.cfg', `global\n    uid x\n${VALID}`);
     const ok = await runFulcrum(['-c', '-f', f]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^Warnings were found\.\nConfiguration file is valid\n$/);
