@@ -8,6 +8,8 @@ import type { Proxy } from './proxy';
 import type { Instance } from '../process/instance';
 import type { CompiledCondition } from '../acl/compile';
 import { parseNetwork, type Network } from '../util/ip';
+import { instanceRuntimeLookup } from '../sample/runtime-lookup';
+import type { RuntimeLookup } from '../sample/context';
 
 /** HTTP connection mode resulting from frontend + backend options (configuration.txt §4 "option httpclose"). */
 export const enum HttpMode { KeepAlive = 0, ServerClose = 1, Close = 2 }
@@ -66,3 +68,13 @@ export function parseForwardFor(args: string[] | undefined, defHeader: string): 
 }
 
 export type { Instance };
+
+/** The instance's runtime lookup for fetches such as nbsrv() (one shared object per instance). */
+export function runtimeLookup(instance: Instance): RuntimeLookup {
+  let r = instance.ext.runtimeLookup as RuntimeLookup | undefined;
+  if (!r) {
+    r = instanceRuntimeLookup(instance);
+    instance.ext.runtimeLookup = r;
+  }
+  return r;
+}

@@ -27,6 +27,7 @@ import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { logStream } from '../../log/index';
 import type { PickExplanation } from '../../lb/balancer';
 import { explainPlacement } from '../explain';
+import { runtimeLookup } from '../runtime-config';
 import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
 
 const enum St {
@@ -119,7 +120,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.sample = {
       src: stripV4Mapped(sock.remoteAddress ?? ''), srcPort: sock.remotePort ?? 0,
       dst: stripV4Mapped(sock.localAddress ?? ''), dstPort: sock.localPort ?? 0,
-      frontend: fe.name, vars: new Map(),
+      frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance),
     };
     this.newTxn();
     sock.setNoDelay(true);

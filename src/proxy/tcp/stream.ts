@@ -14,7 +14,7 @@ import type { SampleContext } from '../../sample/context';
 import { assignServer, connectServer, releaseServer, type ConnectAttempt, type ConnectTarget } from '../backend';
 import type { PooledSocket } from '../reuse';
 import { dequeue, enqueue, type QueuedRequest } from '../queue';
-import { rt } from '../runtime-config';
+import { rt, runtimeLookup } from '../runtime-config';
 import { logStream } from '../../log/index';
 
 export class TcpStream implements ConnectTarget, QueuedRequest {
@@ -46,7 +46,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     const src = strip(sock.remoteAddress ?? '');
     const dst = strip(sock.localAddress ?? '');
     this.rec = newStreamRecord(src, sock.remotePort ?? 0, dst, sock.localPort ?? 0, fe.name);
-    this.sample = { src, srcPort: sock.remotePort ?? 0, dst, dstPort: sock.localPort ?? 0, frontend: fe.name, vars: new Map() };
+    this.sample = { src, srcPort: sock.remotePort ?? 0, dst, dstPort: sock.localPort ?? 0, frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance) };
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => this.onClientData(d));
     sock.on('end', () => this.onClientEnd());
