@@ -64,6 +64,42 @@ export function setAddr(s: Server, args: string[]): string {
   return `${parts.join(', ')} by 'stats socket command'\n`;
 }
 
+/*
+ * check-port / check-addr / agent-addr / agent-port: the check engine reads these from the
+ * server's config at every check (checks/service.ts healthTarget/agentTarget), so updating
+ * them there takes effect at the next check. Answers (some without newline) are 2.6.12's.
+ */
+function setCheckPort(s: Server, text: string | undefined): string {
+  if (text === undefined) return 'set server <b>/<s> check-port requires a port.\n';
+  if (!/^\d+$/.test(text) || Number(text) > 65535) return 'provided port is not an integer';
+  if (!s.check) return 'health checks are not enabled on this server';
+  s.cfg.checkPort = Number(text);
+  return '';
+}
+
+function setCheckAddr(s: Server, text: string | undefined): string {
+  if (text === undefined) return 'set server <b>/<s> check-addr requires an address and optionally a port.\n';
+  if (isIP(text) === 0) return `invalid addr '${text}'`;
+  if (!s.check) return 'health checks are not enabled on this server';
+  s.cfg.checkAddr = text;
+  return '';
+}
+
+function setAgentAddr(s: Server, text: string | undefined): string {
+  if (!s.agent) return 'agent checks are not enabled on this server';
+  if (text === undefined) return 'set server <b>/<s> agent-addr requires an address and optionally a port.\n';
+  if (isIP(text) === 0) return `incorrect addr address given for agent.\n`;
+  s.cfg.options['agent-addr'] = text;
+  return '';
+}
+
+function setAgentPort(s: Server, text: string | undefined): string {
+  if (!s.agent) return 'agent checks are not enabled on this server';
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) > 65535) return 'provided port is not an integer';
+  s.cfg.options['agent-port'] = Number(text);
+  return '';
+}
+
 /** Check answers come without newline from checks/control.ts. */
 function nl(msg: string): string { return msg === '' ? '' : `${msg}\n`; }
 
@@ -77,8 +113,16 @@ function setServer(ctx: CliContext): string {
     case 'addr': return setAddr(s, ctx.args.slice(4));
     case 'health': return nl(setHealth(s, ctx.args[4] ?? ''));
     case 'agent': return nl(setAgent(s, ctx.args[4] ?? ''));
-    // agent-addr, agent-port, agent-send, check-addr, check-port, fqdn and ssl are not
-    // implemented yet: they get the usage answer HAProxy gives for unknown sub-commands.
+    case 'check-port': return setCheckPort(s, ctx.args[4]);
+    case 'check-addr': return setCheckAddr(s, ctx.args[4]);
+    case 'agent-addr': return setAgentAddr(s, ctx.args[4]);
+    case 'agent-port': return setAgentPort(s, ctx.args[4]);
+    // No resolvers section is supported, so 2.6's answer for that case always applies.
+    case 'fqdn': return 'set server <b>/<s> fqdn failed because no resolution is configured.\n';
+    // Server-side TLS is not supported: 2.6's answer when no ssl settings exist.
+    case 'ssl': return "'set server <srv> ssl' cannot be set.  default-server should define ssl settings\n";
+    // agent-send (compiled into the agent's rules at start) is not implemented: it gets the
+    // usage answer HAProxy gives for unknown sub-commands.
     default: return SET_SERVER_USAGE;
   }
 }

@@ -72,6 +72,26 @@ test('set server state: bad value and unknown sub-command', async () => {
   assert.equal(await run('set server app/app1 foo'), 'usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n');
 });
 
+test('set server check-port/check-addr/agent-*/fqdn/ssl answers as 2.6.12', async () => {
+  const app1 = fx.instance.findBackend('app')!.findServer('app1')!;
+  // The check engine is not running here; a check view marks checks as configured.
+  app1.check = { status: 'INI', desc: 'Initializing', info: '', durationMs: 0, health: 0, rise: 2, fall: 3, enabled: true, running: false, lastCheck: 0 };
+  assert.equal(await run('set server app/app1 check-port'), 'set server <b>/<s> check-port requires a port.\n\n');
+  assert.equal(await run('set server app/app1 check-port x'), 'provided port is not an integer\n');
+  assert.equal(await run('set server app/app1 check-port 28081'), '\n');
+  assert.equal(app1.cfg.checkPort, 28081);
+  assert.equal(await run('set server app/app2 check-port 1'), 'health checks are not enabled on this server\n');
+  assert.equal(await run('set server app/app1 check-addr bad'), "invalid addr 'bad'\n");
+  assert.equal(await run('set server app/app1 check-addr 127.0.0.1'), '\n');
+  assert.equal(await run('set server app/app1 agent-addr 127.0.0.1'), 'agent checks are not enabled on this server\n');
+  assert.equal(await run('set server app/app1 agent-port 5000'), 'agent checks are not enabled on this server\n');
+  assert.equal(await run('set server app/app1 fqdn foo.example'), 'set server <b>/<s> fqdn failed because no resolution is configured.\n\n');
+  assert.equal(await run('set server app/app1 ssl on'), "'set server <srv> ssl' cannot be set.  default-server should define ssl settings\n\n");
+  delete app1.check;
+  delete app1.cfg.checkPort;
+  delete app1.cfg.checkAddr;
+});
+
 test('weights: absolute, relative, errors, get weight', async () => {
   assert.equal(await run('set weight app/app1'), 'Require <weight> or <weight%>.\n\n');
   assert.equal(await run('set weight app/app1 -5'), 'Absolute weight can only be between 0 and 256 inclusive.\n\n');
