@@ -23,7 +23,12 @@ function atoi(s: string): number {
  * unknown proxy name.
  */
 export function parseShowStat(ctx: CliContext): { filter: RowFilter; format: 'csv' | 'typed' | 'json'; desc: boolean } | string {
-  const a = ctx.args;
+  let a = ctx.args;
+  if (a[2] === 'domain') {
+    // Only the proxy domain exists here (2.6 also has `resolvers`, with no resolvers support in Fulcrum).
+    if (a[3] !== 'proxy') return 'Invalid statistics domain.\n';
+    a = [a[0], a[1], ...a.slice(4)];
+  }
   const filter: RowFilter = { ...ALL_ROWS };
   let start = 2;
   if (a[2] !== undefined && a[3] !== undefined && a[4] !== undefined) {

@@ -183,6 +183,8 @@ test('clear counters: max values (operator), everything (admin)', async () => {
 
 test('show stat arguments: unknown proxy, name filter, json wins', async () => {
   assert.equal(await run('show stat x -1 -1'), 'No such proxy.\n\n');
+  assert.equal(await run('show stat domain foo'), 'Invalid statistics domain.\n\n');
+  assert.match(await run('show stat domain proxy 2 -1 -1'), /^# pxname,.*\nmain,FRONTEND,[^\n]*\n\n$/);
   const byName = (await run('show stat tbe -1 -1')).trim().split('\n');
   assert.deepEqual(byName.slice(1).map((l) => l.split(',')[1]), ['t1', 't2', 'BACKEND']);
   assert.match(await run('show stat typed json'), /^\[\[\{"objType":"Frontend"/);
