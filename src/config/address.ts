@@ -56,6 +56,24 @@ function parsePortPart(text: string, raw: string, opts: AddressOptions): { port:
   return { port: p1, portEnd: p2 };
 }
 
+/**
+ * The classic inet_aton() short forms HAProxy accepts through the resolver (`1.2.3` is
+ * 1.2.0.3, `10.1` is 10.0.0.1, `127` is 0.0.0.127), normalised to dotted quads; undefined
+ * for anything else.
+ */
+function shortIpv4(host: string): string | undefined {
+  if (!/^\d+(\.\d+){0,2}$/.test(host)) return undefined;
+  const parts = host.split('.').map(Number);
+  const last = parts[parts.length - 1];
+  const head = parts.slice(0, -1);
+  if (head.some((n) => n > 255)) return undefined;
+  const tailBytes = 4 - head.length;
+  if (last >= 2 ** (8 * tailBytes)) return undefined;
+  const tail: number[] = [];
+  for (let i = tailBytes - 1; i >= 0; i--) tail.push(Math.floor(last / 2 ** (8 * i)) % 256);
+  return [...head, ...tail].join('.');
+}
+
 /** Parses one address as written in the configuration. Never throws. */
 export function parseAddress(raw: string, opts: AddressOptions = {}): AddressResult {
   let text = raw;
@@ -100,6 +118,8 @@ export function parseAddress(raw: string, opts: AddressOptions = {}): AddressRes
     }
   }
   if (host === '*' || host === '0.0.0.0') host = host === '*' ? '' : '0.0.0.0';
+  const short = shortIpv4(host);
+  if (short !== undefined) host = short;
   let family: AddressFamily;
   if (host === '') family = forced ?? 'ipv4';
   else if (isIP(host) === 4) family = 'ipv4';

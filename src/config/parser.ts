@@ -433,6 +433,8 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
     const kw = findKeyword(kwName);
     if (!kw?.negatable) {
       ctx.error(`negation/default currently supported only for ${NEGATABLE_WORDS}.`, 'parsing-tight');
+      // HAProxy then still looks the word up, so `no` alone is also an unknown keyword ''.
+      if (kwName === '') ctx.error(`unknown keyword '' in '${section}' section`);
       return;
     }
   }
@@ -511,6 +513,17 @@ function reportUnsupported(ctx: KeywordContext, name: string, u: { advice: strin
 }
 
 /**
+ * Keywords whose wrong-capability message HAProxy words its own way (cfgparse-listen.c):
+ * `server`/`default-server` in a frontend are errors printed with a doubled location, and
+ * `option httplog` in a backend has a sentence of its own.
+ */
+const CAPABILITY_MESSAGES: Record<string, (ctx: KeywordContext, proxy: string, missing: string) => void> = {
+  server: (ctx, proxy, missing) => ctx.error(`parsing [${ctx.file}:${ctx.line}] : 'server' not allowed because ${proxy} has no ${missing} capability.`, 'bare'),
+  'default-server': (ctx, proxy, missing) => ctx.error(`parsing [${ctx.file}:${ctx.line}] : 'default-server' not allowed because ${proxy} has no ${missing} capability.`, 'bare'),
+  'option httplog': (ctx, proxy) => ctx.warning(`${proxy} : 'option httplog' directive is ignored in backends.`),
+};
+
+/**
  * Checks a keyword's section. In proxies, a keyword of the wrong capability is ignored with a
  * warning as HAProxy's warnif_cap() does, except in `defaults` where frontend/backend-only
  * declarations (bind, server, use_backend) are errors.
@@ -520,8 +533,15 @@ function checkSection(ctx: KeywordContext, name: string, sections: readonly Sect
   const p = ctx.proxy;
   if (p && (ctx.section === 'frontend' || ctx.section === 'backend') && sections.includes('listen')) {
     const missing = ctx.section === 'frontend' ? 'backend' : 'frontend';
+    const special = CAPABILITY_MESSAGES[name];
+    if (special) {
+      special(ctx, `${ctx.section} '${p.name}'`, missing);
+      return false;
+    }
     const shown = name.startsWith('option ') ? name.slice(7) : name;
-    ctx.warning(`'${shown}' ignored because ${ctx.section} '${p.name}' has no ${missing} capability.`);
+    const hint = name === 'maxconn' ? ` Maybe you want 'fullconn' instead ?` : name === 'fullconn' ? ` Maybe you want 'maxconn' instead ?` : '';
+    if (name.startsWith('timeout ')) ctx.warning(`'${name}' will be ignored because ${ctx.section} '${p.name}' has no ${missing} capability`);
+    else ctx.warning(`'${shown}' ignored because ${ctx.section} '${p.name}' has no ${missing} capability.${hint}`);
     return false;
   }
   ctx.error(`'${name}' not allowed in '${ctx.section}' section.`);

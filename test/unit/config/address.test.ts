@@ -14,6 +14,12 @@ test('IPv4, wildcard, IPv6 and port ranges', () => {
   assert.deepEqual(pick(parseAddress('ipv6@:80')), ['ipv6', '::', 80, 80]);
 });
 
+test('inet_aton short forms are IPv4 addresses, as HAProxy resolves them', () => {
+  assert.deepEqual(pick(parseAddress('1.2.3:80')), ['ipv4', '1.2.0.3', 80, 80]);
+  assert.deepEqual(pick(parseAddress('10.1:80')), ['ipv4', '10.0.0.1', 80, 80]);
+  assert.ok(parseAddress('300.1.1:80').error);
+});
+
 test('prefixes and paths', () => {
   assert.equal(parseAddress('unix@/run/x.sock').address?.path, '/run/x.sock');
   assert.equal(parseAddress('/run/x.sock').address?.family, 'unix');
