@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   const note = (m: string): void => { process.stderr.write(`${logPrefix('notice')}${m}\n`); };
   // The stock file names `user _haproxy`: an unknown user is an error for a real service run,
   // but the demo does not switch users, so those particular diagnostics are dropped.
-  const items = diag.items.filter((d) => !/cannot find (user|group) id for/.test(d.message));
+  let items = diag.items.filter((d) => !/cannot find (user|group) id for/.test(d.message));
+  // The per-file summary line only stands if some other error remains.
+  if (!items.some((d) => d.severity === 'alert' && !d.message.startsWith('Error(s) found in configuration file'))) {
+    items = items.filter((d) => !d.message.startsWith('Error(s) found in configuration file'));
+  }
   for (const d of items) process.stderr.write(formatDiagnostic(d) + '\n');
   if (items.some((d) => d.severity === 'alert')) process.exit(1);
   adaptUnprivileged(config, stateDir, note);
