@@ -137,12 +137,27 @@ function beFullconn(r: StatRow): number {
   return Math.ceil(total / 10);
 }
 
+/**
+ * HAProxy's srv_currently_usable(): running, not in maintenance nor drain, non-zero weight
+ * (observed on 2.6.12: a draining or weight-0 server leaves act/bck and the BACKEND weight).
+ */
+function currentlyUsable(s: Server): boolean {
+  return s.isRunning && !s.inMaint && !s.inDrain && s.eweight > 0;
+}
+
+/** BACKEND act / bck: currently usable active or backup servers. */
+function usable(p: Proxy, backup: boolean): number {
+  let n = 0;
+  for (const s of p.servers) if (s.isBackup === backup && currentlyUsable(s)) n++;
+  return n;
+}
+
 /** BACKEND weight/uweight: sum over usable active servers, or backups when no active is usable. */
 function backendWeight(p: Proxy, which: 'eweight' | 'uweight'): number {
   let act = 0;
   let bck = 0;
   for (const s of p.servers) {
-    if (!s.isRunning || s.inMaint) continue;
+    if (!currentlyUsable(s)) continue;
     if (s.isBackup) bck += s[which]; else act += s[which];
   }
   return act > 0 ? act : bck;
@@ -150,7 +165,7 @@ function backendWeight(p: Proxy, which: 'eweight' | 'uweight'): number {
 
 function backendDowntime(r: StatRow): number | undefined {
   if (r.proxy.servers.length === 0) return undefined;
-  const cur = r.proxy.usableCounts().active + r.proxy.usableCounts().backup === 0 && r.proxy.servers.length > 0 ? r.now - r.proxy.lastChange : 0;
+  const cur = usable(r.proxy, false) + usable(r.proxy, true) === 0 ? r.now - r.proxy.lastChange : 0;
   return Math.floor((r.proxy.downtimeMs + cur) / 1000);
 }
 
@@ -216,9 +231,9 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   col('weight', 'BS', 'MaP', 'u32', 'Server\'s effective weight, or sum of active servers\' effective weights for a backend',
     (r) => r.server ? r.server.eweight : backendWeight(r.proxy, 'eweight')),
   col('act', 'BS', { S: 'SGP', B: 'MGP' }, 'u32', 'Total number of active UP servers with a non-zero weight',
-    (r) => r.server ? (r.server.isBackup ? 0 : 1) : r.proxy.usableCounts().active),
+    (r) => r.server ? (r.server.isBackup ? 0 : 1) : usable(r.proxy, false)),
   col('bck', 'BS', { S: 'SGP', B: 'MGP' }, 'u32', 'Total number of backup UP servers with a non-zero weight',
-    (r) => r.server ? (r.server.isBackup ? 1 : 0) : r.proxy.usableCounts().backup),
+    (r) => r.server ? (r.server.isBackup ? 1 : 0) : usable(r.proxy, true)),
   col('chkfail', 'S', 'MCP', 'u64', 'Total number of failed individual health checks per server/backend, since the worker process started',
     (r) => checked(r) ? r.server!.failedChecks : undefined),
   col('chkdown', 'BS', 'MCP', 'u64', 'Total number of failed checks causing UP to DOWN server transitions, per server/backend, since the worker process started',

@@ -32,6 +32,8 @@ export function statRows(instance: Instance, filter: RowFilter = ALL_ROWS, now =
   const rows: StatRow[] = [];
   const want = (k: StatKind): boolean => filter.typeMask === -1 || (filter.typeMask & TYPE_BIT[k]) !== 0;
   for (const proxy of instance.proxies) {
+    // Proxies disabled in the configuration are not dumped (a `shutdown frontend` one is, as STOP).
+    if (proxy.cfg.disabled) continue;
     if (filter.proxyName !== undefined && proxy.name !== filter.proxyName) continue;
     if (filter.proxyName === undefined && filter.iid !== -1 && proxy.id !== filter.iid) continue;
     if (proxy.isFrontend && want('F')) rows.push({ kind: 'F', instance, proxy, now });

@@ -68,6 +68,33 @@ listen stats
   assert.deepEqual(csv, expected);
 });
 
+test('disabled proxies are not dumped; weight 0 and drain leave act/bck and BACKEND weight (2.6.12)', () => {
+  const inst = buildInstance(`
+defaults
+    mode http
+frontend f1
+    bind 127.0.0.1:28191
+    default_backend b1
+frontend f2
+    bind 127.0.0.1:28192
+    disabled
+    default_backend b1
+backend b1
+    server s1 127.0.0.1:28193 weight 0
+backend b2
+    disabled
+    server s1 127.0.0.1:28193
+`, '/tmp/unused');
+  const pick = (): string[] => renderStatCsv(inst).trim().split('\n').slice(1).map((l) => { const f = l.split(','); return [f[0], f[1], ...f.slice(17, 21)].join(','); });
+  assert.deepEqual(pick(), ['f1,FRONTEND,OPEN,,,', 'b1,s1,no check,0,1,0', 'b1,BACKEND,DOWN,0,0,0']);
+  const s1 = inst.findBackend('b1')!.findServer('s1')!;
+  s1.setWeight(1);
+  s1.setAdmin(AdminFlag.FDRAIN, true);
+  assert.deepEqual(pick(), ['f1,FRONTEND,OPEN,,,', 'b1,s1,DRAIN,1,1,0', 'b1,BACKEND,DOWN,0,0,0']);
+  inst.findFrontend('f1')!.state = 'stopped';
+  assert.equal(pick()[0], 'f1,FRONTEND,STOP,,,');
+});
+
 test('HTTP rows: hatop\'s first 51 fields for a server with a failing check', () => {
   const now = Date.now();
   const inst = instanceAt(now);
