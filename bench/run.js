@@ -12,7 +12,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const readline = require('node:readline');
 const { sleep, cpus, wrapCommand, hardNofile, maxconnForLimit } = require('./lib/util');
-const { cpuMicros, rssBytes, rssSampler, CLK_TCK } = require('./lib/procstat');
+const { cpuMicros, rssBytes, rssSampler, systemBusyMicros, CLK_TCK } = require('./lib/procstat');
 const { runWrk } = require('./lib/wrk');
 const { startNginx } = require('./lib/nginx');
 const { SCENARIOS } = require('./lib/scenarios');
@@ -72,7 +72,7 @@ function cpuPlan() {
   return { proxyCpu: '0', loadCpu, wrkThreads: Math.min(4, n - 1), note: `proxy pinned to CPU 0; wrk + nginx pinned to CPU ${loadCpu}` };
 }
 
-function roundRecord(round, res, cpuUs, rssMax) {
+function roundRecord(round, res, cpuUs, rssMax, otherUs) {
   const errorsTotal = Object.values(res.errors).reduce((a, b) => a + b, 0);
   return {
     round,
@@ -87,6 +87,8 @@ function roundRecord(round, res, cpuUs, rssMax) {
     cpu_us_per_req: cpuUs !== null && res.requests > 0 ? cpuUs / res.requests : null,
     cpu_util: cpuUs !== null ? cpuUs / res.duration_us : null,
     rss_load_mib: rssMax ? rssMax / MIB : null,
+    other_load: otherUs !== null ? Math.max(0, otherUs) / res.duration_us : null,
+    wrk_cpu_util: res.wrk_cpu_us !== null ? res.wrk_cpu_us / res.duration_us : null,
     errors: res.errors,
     errors_total: errorsTotal,
   };
@@ -122,6 +124,8 @@ async function runWrkScenario(sc, opts, plan, ctxBase) {
         if (!rec.ok) continue;
         if (t.proc && t.proc.exited()) { rec.ok = false; rec.reason = `process exited during the run: ${t.proc.output().slice(-300)}`; continue; }
         const cpu0 = t.pid ? cpuMicros(t.pid) : null;
+        const ng0 = cpuMicros(nginx.pid);
+        const sys0 = systemBusyMicros();
         const sampler = t.pid ? rssSampler(t.pid) : null;
         let res;
         try {
@@ -132,11 +136,18 @@ async function runWrkScenario(sc, opts, plan, ctxBase) {
           continue;
         }
         const cpu1 = t.pid ? cpuMicros(t.pid) : null;
+        const ng1 = cpuMicros(nginx.pid);
+        const sys1 = systemBusyMicros();
         const rssMax = sampler ? sampler.stop() : null;
-        const r = roundRecord(round, res, cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, rssMax);
+        const proxyUs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null;
+        // CPU used by anything but this proxy, nginx and wrk while wrk ran (other people's
+        // builds and tests on a shared machine): a noise indicator per round.
+        const otherUs = sys0 !== null && sys1 !== null && ng0 !== null && ng1 !== null && res.wrk_cpu_us !== null
+          ? (sys1 - sys0) - (proxyUs || 0) - (ng1 - ng0) - res.wrk_cpu_us : null;
+        const r = roundRecord(round, res, proxyUs, rssMax, otherUs);
         rec.rounds.push(r);
         log(`${sc.name} round ${round + 1}/${opts.rounds} ${t.name.padEnd(18)} ${Math.round(r.rps).toString().padStart(7)} req/s ${r.mbps.toFixed(1).padStart(8)} MB/s p99 ${r.p99_ms.toFixed(2)} ms` +
-          (r.cpu_us_per_req !== null ? ` cpu ${r.cpu_us_per_req.toFixed(1)} µs/req` : '') + (r.errors_total ? ` errors ${JSON.stringify(r.errors)}` : ''));
+          (r.cpu_us_per_req !== null ? ` cpu ${r.cpu_us_per_req.toFixed(1)} µs/req` : '') + (r.other_load !== null ? ` other load ${(r.other_load * 100).toFixed(0)}%` : '') + (r.errors_total ? ` errors ${JSON.stringify(r.errors)}` : ''));
         await sleep(200);
       }
     }

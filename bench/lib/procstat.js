@@ -73,4 +73,20 @@ function rssSampler(pid, intervalMs = 250) {
   return { stop: () => { clearInterval(t); const r = rssBytes(pid); if (r && r > max) max = r; return max; } };
 }
 
-module.exports = { CLK_TCK, tree, cpuMicros, rssBytes, rssSampler };
+/**
+ * CPU time all CPUs spent busy (user, nice, system, steal from the first line of /proc/stat),
+ * in microseconds. The delta over a run minus what the benchmark's own processes used is the
+ * "other load": CPU taken by anything else on the machine (or by the hypervisor: steal).
+ * irq and softirq are left out: with IRQ time accounting the kernel charges loopback packet
+ * delivery there and not to any process, so it would show as other load on a quiet machine.
+ */
+function systemBusyMicros() {
+  let line;
+  try { line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]; } catch { return null; }
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  const busy = f[0] + f[1] + f[2] + (f[7] || 0);
+  return (busy * 1e6) / CLK_TCK;
+}
+
+module.exports = { CLK_TCK, systemBusyMicros, tree, cpuMicros, rssBytes, rssSampler };

@@ -12,7 +12,13 @@ const METRICS = [
   { key: 'p50_ms', label: 'p50 ms', fmt: (v) => v.toFixed(2) },
   { key: 'p99_ms', label: 'p99 ms', fmt: (v) => v.toFixed(2) },
   { key: 'cpu_us_per_req', label: 'CPU µs/req', fmt: (v) => v.toFixed(1) },
+  { key: 'cpu_util', label: 'proxy CPU %', fmt: (v) => (v * 100).toFixed(0) },
   { key: 'rss_load_mib', label: 'RSS load MiB', fmt: (v) => v.toFixed(1) },
+];
+
+/** Noise indicators: shown as plain medians, no ratios. */
+const PLAIN = [
+  { key: 'other_load', label: 'other load %', fmt: (v) => (v * 100).toFixed(0) },
 ];
 
 function clean(reason) {
@@ -41,6 +47,7 @@ function summarize(targets) {
   for (const [name, t] of Object.entries(targets)) {
     const s = { ok: t.ok, reason: t.reason, rss_idle_mib: t.rss_idle_mib ?? null, median: {}, vsDirect: {}, vsHaproxy: {}, errors: 0 };
     for (const r of t.rounds || []) s.errors += r.errors_total || 0;
+    for (const m of PLAIN) s.median[m.key] = median((t.rounds || []).map((r) => r[m.key]));
     for (const m of METRICS) {
       s.median[m.key] = median((t.rounds || []).map((r) => r[m.key]));
       const ratios = (ref) => median((t.rounds || []).map((r) => {
@@ -57,16 +64,17 @@ function summarize(targets) {
 }
 
 function wrkTable(scenario, summary) {
-  const head = ['target', ...METRICS.map((m) => m.label), 'RSS idle MiB', 'errors'];
+  const head = ['target', ...METRICS.map((m) => m.label), 'RSS idle MiB', ...PLAIN.map((m) => m.label), 'errors'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const notes = [];
   for (const [name, s] of Object.entries(summary)) {
     if (!s.ok) { notes.push(`${name}: ${clean(s.reason)}`); lines.push(`| ${name} | ${head.slice(1).map(() => `n/a [${notes.length}]`).join(' | ')} |`); continue; }
     const cells = METRICS.map((m) => ratioCell(s.median[m.key], s.vsDirect[m.key], s.vsHaproxy[m.key], m.fmt));
     const idle = s.rss_idle_mib === null ? 'n/a' : `${s.rss_idle_mib.toFixed(1)} (-/${s.vsHaproxy.rss_idle_mib ? s.vsHaproxy.rss_idle_mib.toFixed(2) : '-'})`;
-    lines.push(`| ${name} | ${cells.join(' | ')} | ${idle} | ${s.errors} |`);
+    const plain = PLAIN.map((m) => (s.median[m.key] === null ? 'n/a' : m.fmt(s.median[m.key])));
+    lines.push(`| ${name} | ${cells.join(' | ')} | ${idle} | ${plain.join(' | ')} | ${s.errors} |`);
   }
-  return `### ${scenario.name}: ${scenario.description}\n\nCells: median value (ratio to direct / ratio to haproxy, each ratio taken within a round, median over rounds).\n\n${lines.join('\n')}\n${footnotes(notes)}`;
+  return `### ${scenario.name}: ${scenario.description}\n\nCells: median value (ratio to direct / ratio to haproxy, each ratio taken within a round, median over rounds). "other load": CPU used by other processes on the machine during the runs (100 = one full core); above ~10 the req/s and latency columns are disturbed, CPU µs/req much less.\n\n${lines.join('\n')}\n${footnotes(notes)}`;
 }
 
 function idleTable(scenario, results, conns) {

@@ -67,7 +67,7 @@ async function startTarget(name, ctx) {
     try { require.resolve(name === 'node-http-proxy' ? 'http-proxy' : '@fastify/http-proxy', { paths: [BENCH] }); } catch {
       return { ...base, reason: 'bench dependencies not installed (cd bench && npm install)' };
     }
-    argv = [process.execPath, script, String(port), ups.join(','), scenario.peerMode || 'keepalive'];
+    argv = [process.execPath, script, String(port), ups.join(','), scenario.peerMode || 'keepalive', ...(scenario.peerRoutes ? [scenario.peerRoutes] : [])];
   } else {
     return { ...base, reason: `unknown target ${name}` };
   }
