@@ -55,7 +55,8 @@ function response(i: ExpectInput, needBody: boolean): HttpCheckResponse | 'wait'
   return r;
 }
 
-const invalid: ExpectVerdict = { match: false, final: true, errorStatus: 'L7RSP', errorInfo: 'Invalid HTTP response' };
+/** Not an HTTP response: HAProxy reports L7RSP without info. */
+const invalid: ExpectVerdict = { match: false, final: true, errorStatus: 'L7RSP', errorInfo: '' };
 
 /** `200`, `200-399`, `200,301-302` */
 function statusIn(list: string, code: number): boolean {
@@ -66,7 +67,7 @@ function statusIn(list: string, code: number): boolean {
 }
 
 function statusVerdict(match: boolean, r: HttpCheckResponse): ExpectVerdict {
-  return { match, conclusive: true, code: r.status, successInfo: r.reason, errorInfo: r.reason, okStatus: 'L7OK', errorStatus: 'L7STS' };
+  return { match, conclusive: true, code: r.status, successInfo: '', errorInfo: r.reason, okStatus: 'L7OK', errorStatus: 'L7STS' };
 }
 
 registerExpect('http-status', (rule, i) => {
@@ -107,7 +108,7 @@ function hdrEval(full: boolean) {
       const values = full ? [v] : v.split(',').map((s) => s.trim());
       if (values.some((val) => matchWith(x.valueMeth, val, x.value!))) { found = true; break; }
     }
-    return { match: found, conclusive: true, code: r.status, successInfo: r.reason, errorInfo: found ? 'HTTP header matched unwanted content' : 'HTTP header did not match', okStatus: 'L7OK', errorStatus: 'L7STS' };
+    return { match: found, conclusive: true, code: r.status, successInfo: '', errorInfo: found ? 'HTTP header matched unwanted content' : 'HTTP header did not match', okStatus: 'L7OK', errorStatus: 'L7STS' };
   };
 }
 registerExpect('http-hdr', hdrEval(false));

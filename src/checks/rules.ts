@@ -182,7 +182,15 @@ export function errnoText(err: NodeJS.ErrnoException): string {
  */
 export function renderTemplate(tpl: string, data: Buffer): string {
   const fetch = (expr: string): string => {
-    const parts = expr.split(',');
+    // Split the converter chain on commas outside parentheses: `res.payload(0,3),cut_crlf`.
+    const parts: string[] = [''];
+    let depth = 0;
+    for (const ch of expr) {
+      if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+      if (ch === ',' && depth === 0) parts.push('');
+      else parts[parts.length - 1] += ch;
+    }
     let m = /^res\.payload\((\d+),(\d+)\)$/.exec(parts[0].trim());
     let v = '';
     if (m) {
@@ -201,7 +209,7 @@ export function renderTemplate(tpl: string, data: Buffer): string {
     return v;
   };
   if (/^res\.payload\(/.test(tpl)) return fetch(tpl);
-  return tpl.replace(/%\[([^\]]*(?:\([^)]*\))?[^\]]*)\]/g, (_, expr: string) => fetch(expr));
+  return tpl.replace(/%\[([^\]]*)\]/g, (_, expr: string) => fetch(expr));
 }
 
 function lf(text: string, vars: Record<string, string>): string {
@@ -214,13 +222,16 @@ function proxyHeader(v: 'v1' | 'v2'): Buffer {
   return Buffer.concat([Buffer.from('0d0a0d0a000d0a515549540a', 'hex'), Buffer.from([0x20, 0x00, 0x00, 0x00])]);
 }
 
-/** Serialises an HTTP check request (HAProxy adds `content-length` when a body is set). */
-export function buildHttpRequest(r: HttpSendRule, host: string): Buffer {
+/**
+ * Serialises an HTTP check request as HAProxy 2.6 does (observed): header names in lower
+ * case, `connection: close` added for HTTP/1.1, `content-length` when a body is set.
+ */
+export function buildHttpRequest(r: HttpSendRule): Buffer {
   let head = `${r.meth} ${r.uri} ${r.ver}\r\n`;
   const names = new Set(r.headers.map(([n]) => n.toLowerCase()));
-  for (const [n, v] of r.headers) head += `${n}: ${v}\r\n`;
-  if (r.ver === 'HTTP/1.1' && !names.has('host')) head += `host: ${host}\r\n`;
+  for (const [n, v] of r.headers) head += `${n.toLowerCase()}: ${v}\r\n`;
   if (r.body && !names.has('content-length')) head += `content-length: ${Buffer.byteLength(r.body)}\r\n`;
+  if (r.ver === 'HTTP/1.1' && !names.has('connection')) head += 'connection: close\r\n';
   head += '\r\n';
   return Buffer.from(head + r.body, 'latin1');
 }
@@ -242,6 +253,8 @@ class CheckRun {
   private timer?: NodeJS.Timeout;
   private readonly start = Date.now();
   private readonly scratch: Record<string, unknown> = {};
+  /** Connection generation: events of a socket closed by a later connect are ignored. */
+  private gen = 0;
 
   constructor(private readonly rs: Ruleset, private readonly t: CheckTarget, private readonly signal?: AbortSignal) {}
 
@@ -345,27 +358,30 @@ class CheckRun {
     const useSsl = r.ssl ?? this.t.ssl ?? false;
     const sendProxy = r.sendProxy ? 'v1' : this.t.sendProxy;
     this.armTimer(this.t.connectTimeoutMs);
+    const gen = ++this.gen;
     const sock = net.connect({ host, port });
     this.sock = sock;
     const onAbort = (): void => this.wake?.();
     this.signal?.addEventListener('abort', onAbort, { once: true });
     const attach = (s: net.Socket): void => {
       s.on('data', (d: Buffer) => {
+        if (gen !== this.gen) return;
         if (this.data.length < CHECK_BUFSIZE) this.data = Buffer.concat([this.data, d]).subarray(0, CHECK_BUFSIZE);
         this.wake?.();
       });
-      s.on('end', () => { this.closed = true; this.wake?.(); });
-      s.on('close', () => { this.closed = true; this.wake?.(); });
-      s.on('error', (e: NodeJS.ErrnoException) => { this.sockErr ??= e; this.closed = true; this.wake?.(); });
+      s.on('end', () => { if (gen === this.gen) { this.closed = true; this.wake?.(); } });
+      s.on('close', () => { if (gen === this.gen) { this.closed = true; this.wake?.(); } });
+      s.on('error', (e: NodeJS.ErrnoException) => { if (gen === this.gen) { this.sockErr ??= e; this.closed = true; this.wake?.(); } });
     };
-    sock.on('error', (e: NodeJS.ErrnoException) => { this.sockErr ??= e; this.closed = true; this.wake?.(); });
+    sock.on('error', (e: NodeJS.ErrnoException) => { if (gen === this.gen) { this.sockErr ??= e; this.closed = true; this.wake?.(); } });
     sock.once('connect', () => {
+      if (gen !== this.gen) return;
       if (sendProxy) sock.write(proxyHeader(sendProxy));
       if (useSsl) {
         this.phase = 'handshake';
         const ts = tls.connect({ socket: sock, servername: r.sni ?? this.t.sni ?? (net.isIP(host) ? undefined : host), rejectUnauthorized: false });
         this.sock = ts;
-        ts.once('secureConnect', () => { this.phase = 'connected'; this.wake?.(); });
+        ts.once('secureConnect', () => { if (gen === this.gen) { this.phase = 'connected'; this.wake?.(); } });
         attach(ts);
       } else {
         this.phase = 'connected';
@@ -396,7 +412,7 @@ class CheckRun {
     const s = this.sock;
     if (!s || this.closed) return this.outcome('SOCKERR', (this.sockErr ? errnoText(this.sockErr) : '') + this.stepSuffix(step, r));
     let buf: Buffer;
-    if (r.type === 'http-send') buf = buildHttpRequest(r, this.t.host);
+    if (r.type === 'http-send') buf = buildHttpRequest(r);
     else if (r.encoding === 'hex') buf = Buffer.from(r.data, 'hex');
     else if (r.encoding === 'lf') buf = Buffer.from(lf(r.data, this.t.vars ?? {}), 'latin1');
     else buf = Buffer.from(r.data, 'latin1');
@@ -418,7 +434,7 @@ class CheckRun {
       }
       if (lastRead && this.data.length === 0) {
         // Nothing came back at all (HAProxy: "got an empty response").
-        if (this.sockErr && this.sockErr.code !== 'ECONNRESET') return { done: this.outcome('SOCKERR', errnoText(this.sockErr) + this.stepSuffix(step, r)) };
+        if (this.sockErr) return { done: this.outcome('SOCKERR', errnoText(this.sockErr) + this.stepSuffix(step, r)) };
         const info = r.onError ? renderTemplate(r.onError, this.data)
           : this.rs.proto === 'tcp-check' ? `TCPCHK got an empty response at step ${step}${r.comment ? ` comment: '${r.comment}'` : ''}` : '';
         return { done: this.outcome(r.errorStatus ?? 'L7RSP', info) };
@@ -455,16 +471,19 @@ class CheckRun {
   }
 }
 
-/** HAProxy's built message for a failed tcp-check expect without `on-error`. */
+/**
+ * HAProxy's built message for a failed tcp-check expect without `on-error` (observed on
+ * 2.6.12: only `string` quotes its pattern, and this comment is not quoted).
+ */
 function defaultTcpError(r: ExpectRule, matched: boolean, step: number): string {
   const what = matched ? 'matched unwanted content' : 'did not match content';
   let s: string;
   if (r.kind === 'string') s = `TCPCHK ${what} '${r.pattern}' at step ${step}`;
-  else if (r.kind === 'binary') s = `TCPCHK ${what} (binary) '${r.pattern}' at step ${step}`;
+  else if (r.kind === 'binary') s = `TCPCHK ${what} (binary) at step ${step}`;
   else if (r.kind === 'rstring') s = `TCPCHK ${what} (regex) at step ${step}`;
   else if (r.kind === 'rbinary') s = `TCPCHK ${what} (binary regex) at step ${step}`;
   else s = `TCPCHK ${what} at step ${step}`;
-  if (r.comment) s += ` comment: '${r.comment}'`;
+  if (r.comment) s += ` comment: ${r.comment}`;
   return s;
 }
 
