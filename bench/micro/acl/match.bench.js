@@ -13,7 +13,8 @@ const compile = loadDist('acl/compile', ['compileCondition'], 'acl/match (acl/co
 if (proxyKw && aclKw && parser && compile) {
   const { SCENARIOS } = require('../../lib/scenarios');
   const text = SCENARIOS.find((s) => s.name === 'acl-100').config({ listen: 18080, backends: [18081] });
-  const { config, diagnostics } = parser.parseString(text, 'acl-100.cfg');
+  // The global section (nbthread, maxconn) is irrelevant here: keep defaults and proxies.
+  const { config, diagnostics } = parser.parseString(text.slice(text.indexOf('defaults')), 'acl-100.cfg');
   const fe = config.proxies.find((p) => p.name === 'fe');
   const errs = [];
   const rules = fe ? fe.switchingRules.map((r) => ({ backend: r.backend, test: compile.compileCondition(r.cond, fe, (m) => errs.push(m)) })) : [];
