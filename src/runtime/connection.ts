@@ -137,8 +137,8 @@ export class CliConnection {
         return;
       }
       const out = await this.execute(words, i === cmds.length - 1 ? payload : undefined);
-      await this.write(out + '\n');
-      if (this.session.interactive) await this.write('> ');
+      // One write per answer: one-shot clients such as hapc do a single recv().
+      await this.write(out + '\n' + (this.session.interactive ? '> ' : ''));
     }
     if (!this.session.interactive) {
       this.done = true;
