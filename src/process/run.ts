@@ -52,18 +52,19 @@ export async function runServer(config: Config, options: InstanceOptions): Promi
 }
 
 /** Soft stop: services stop accepting; the process exits once no connection remains. */
+const softStopping = new WeakSet<Instance>();
+
 export async function softStop(instance: Instance): Promise<void> {
-  if (instance.stopping) return;
-  instance.stopping = true;
+  if (instance.stopping || softStopping.has(instance)) return;
+  softStopping.add(instance);
   const hardAfter = instance.config.global.hardStopAfter;
   const started = Date.now();
-  for (const s of allServices()) {
-    try {
-      await s.softStop?.(instance);
-    } catch (e) {
-      process.stderr.write(`${logPrefix('alert')}soft stop of ${s.name}: ${(e as Error).message}\n`);
-    }
-  }
+  // `grace`: keep accepting for this long after the signal (HAProxy's stop delay).
+  const grace = instance.config.global.grace;
+  if (grace) await new Promise((r) => setTimeout(r, grace));
+  instance.stopping = true;
+  // The exit condition is polled from now on: a service's softStop() may resolve only once
+  // its connections are gone (a listener's close()), which must not delay hard-stop-after.
   const poll = setInterval(() => {
     if (instance.actconn <= 0) {
       clearInterval(poll);
@@ -74,13 +75,20 @@ export async function softStop(instance: Instance): Promise<void> {
       void hardStop(instance, 0);
     }
   }, 20);
+  for (const s of allServices()) {
+    Promise.resolve()
+      .then(() => s.softStop?.(instance))
+      .catch((e: Error) => process.stderr.write(`${logPrefix('alert')}soft stop of ${s.name}: ${e.message}\n`));
+  }
 }
 
 /** Hard stop: close everything now and exit with `code`. */
 export async function hardStop(instance: Instance, code = 0): Promise<void> {
+  // Services close what they own; none may hold the exit back (a listener's close()
+  // resolves only when its connections are gone, which a hard stop does not wait for).
   for (const s of [...allServices()].reverse()) {
     try {
-      await s.stop?.(instance);
+      await Promise.race([Promise.resolve(s.stop?.(instance)), new Promise((r) => setTimeout(r, 100))]);
     } catch { /* exiting anyway */ }
   }
   process.exit(code);
