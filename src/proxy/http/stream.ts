@@ -47,8 +47,21 @@ const enum St {
   Closed,
 }
 
-/** Headers never forwarded as-is (RFC 9110 §7.6.1 hop-by-hop; HAProxy removes them too). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'transfer-encoding']);
+/**
+ * HAProxy 2.6 only rewrites the Connection header: it drops the `close`, `keep-alive` (and,
+ * when Fulcrum adds its own, `upgrade`) tokens and keeps any other token; other hop-by-hop
+ * headers (keep-alive, te, upgrade, proxy-connection) pass through (observed on 2.6.12).
+ */
+function keepConnectionTokens(value: string, acc: string, dropUpgrade: boolean): string {
+  let out = acc;
+  for (const part of value.split(',')) {
+    const t = part.trim();
+    const l = t.toLowerCase();
+    if (t === '' || l === 'close' || l === 'keep-alive' || (dropUpgrade && l === 'upgrade')) continue;
+    out = out ? `${out}, ${t}` : t;
+  }
+  return out;
+}
 
 let activeStreams = 0;
 
@@ -321,15 +334,16 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.instance.reqRate.add();
     this.sample.req = head as unknown as SampleContext['req'];
 
-    if (head.method === 'CONNECT') {
-      // HAProxy 2.6 answers CONNECT in HTTP/1 with 405? It refuses it at the mux with 400.
-      this.badRequest(null, 'CONNECT method');
-      return;
-    }
-    if (head.versionMinor >= 1 && head.hostCount === 0) {
-      // RFC 9112 §3.2: a 1.1 request without Host is a 400.
-      this.badRequest(null, 'missing Host header');
-      return;
+    // Absolute-form targets (RFC 9112 §3.2.2): the Host header must agree with the
+    // authority, and a default port is dropped from both (observed on HAProxy 2.6.12).
+    // A missing Host is forwarded as is, as HAProxy does.
+    if (head.uri.charCodeAt(0) !== 47 /* / */ && head.uri !== '*' && head.method !== 'CONNECT') {
+      if (!normalizeAbsoluteForm(head)) {
+        this.badRequest(null, 'Host header does not match the authority');
+        return;
+      }
+      rec.uri = head.uri;
+      rec.requestLine = `${head.method} ${head.uri} ${head.version}`;
     }
 
     // Request body framing.
@@ -450,15 +464,16 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     let out = `${h.method} ${h.uri} ${h.version}\r\n`;
     const hs = h.headers;
     const upgrade = h.connUpgrade && h.upgrade !== '';
+    let connTokens = '';
     for (let i = 0; i < hs.length; i += 2) {
       const name = hs[i].toLowerCase();
-      if (HOP_BY_HOP.has(name)) {
-        if (name === 'transfer-encoding') out += `transfer-encoding: ${hs[i + 1]}\r\n`;
-        else if (name === 'upgrade' && upgrade) out += `upgrade: ${hs[i + 1]}\r\n`;
+      if (name === 'connection') {
+        connTokens = keepConnectionTokens(hs[i + 1], connTokens, upgrade);
         continue;
       }
       out += `${name}: ${hs[i + 1]}\r\n`;
     }
+    if (connTokens) out += `connection: ${connTokens}\r\n`;
     const ff = rt(fe).forwardFor ?? rt(be).forwardFor;
     if (ff && !(ff.except && inNetwork(this.sample.src, ff.except))) {
       const lname = ff.header.toLowerCase();
@@ -749,8 +764,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (this.resBody === BodyKind.Length) this.resRemaining = head.contentLength;
     else if (this.resBody === BodyKind.Chunked) this.resChunks = new ChunkedScanner();
 
-    // Keep-alive decisions (RFC 9112 §9.3) combined with the proxy mode.
-    const upgrade = head.status === 101;
+    // Keep-alive decisions (RFC 9112 §9.3) combined with the proxy mode. A 101, or a 2xx to
+    // CONNECT, turns the connection into a tunnel (RFC 9110 §9.3.6).
+    const upgrade = head.status === 101 || (req.method === 'CONNECT' && head.status >= 200 && head.status < 300);
     const clientWantsClose = req.connClose || (req.versionMinor === 0 && !req.connKeepAlive);
     this.keepClient = !upgrade && this.mode !== HttpMode.Close && !clientWantsClose && this.resBody !== BodyKind.UntilClose && !this.instance.stopping;
     this.keepServer = !upgrade && this.mode === HttpMode.KeepAlive && !head.connClose && !(head.versionMinor === 0 && !head.connKeepAlive) && this.resBody !== BodyKind.UntilClose;
@@ -808,18 +824,21 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     let out = `${h.version} ${h.status}${h.reason ? ' ' + h.reason : ''}\r\n`;
     const hs = h.headers;
     const upgrade = h.status === 101;
+    const connect = !interim && this.req!.method === 'CONNECT' && h.status >= 200 && h.status < 300;
+    let connTokens = '';
     for (let i = 0; i < hs.length; i += 2) {
       const name = hs[i].toLowerCase();
-      if (HOP_BY_HOP.has(name)) {
-        if (name === 'transfer-encoding') out += `transfer-encoding: ${hs[i + 1]}\r\n`;
-        else if (name === 'upgrade' && upgrade) out += `upgrade: ${hs[i + 1]}\r\n`;
+      if (name === 'connection') {
+        connTokens = keepConnectionTokens(hs[i + 1], connTokens, upgrade);
         continue;
       }
       out += `${name}: ${hs[i + 1]}\r\n`;
     }
+    if (connTokens) out += `connection: ${connTokens}\r\n`;
     if (!interim) {
       const req = this.req!;
       if (upgrade) out += 'connection: upgrade\r\n';
+      else if (connect) { /* a tunnel follows: no connection header */ }
       else if (!this.keepClient) {
         out += 'connection: close\r\n';
       } else if (req.versionMinor === 0) out += 'connection: keep-alive\r\n';
@@ -1140,4 +1159,30 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
 function stripV4Mapped(a: string): string {
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+}
+
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
+
+/**
+ * Checks and normalizes an absolute-form request target in place: `scheme://authority/path`.
+ * Returns false when a Host header disagrees with the authority (HAProxy answers 400).
+ * Drops the scheme's default port from the target and the Host header.
+ */
+export function normalizeAbsoluteForm(head: ParsedHead): boolean {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(head.uri);
+  if (!m) return true;
+  const scheme = m[1].toLowerCase();
+  let authority = m[2];
+  const def = DEFAULT_PORTS[scheme];
+  if (def && authority.endsWith(':' + def)) authority = authority.slice(0, -(def.length + 1));
+  if (head.hostCount > 0) {
+    let host = head.host;
+    if (def && host.endsWith(':' + def)) host = host.slice(0, -(def.length + 1));
+    if (host.toLowerCase() !== authority.toLowerCase()) return false;
+    const hs = head.headers;
+    for (let i = 0; i < hs.length; i += 2) if (hs[i].toLowerCase() === 'host') hs[i + 1] = host;
+    head.host = host;
+  }
+  head.uri = `${m[1]}://${authority}${m[3] || ''}`;
+  return true;
 }
