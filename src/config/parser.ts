@@ -400,6 +400,12 @@ function openProxy(st: ParserState, file: string, line: number, cap: ProxyCap, w
   st.proxy = proxy;
 }
 
+/** `unknown keyword 'X' in 'S' section`, with HAProxy's suggestion when one is close. */
+function unknownKeyword(ctx: KeywordContext, word: string): void {
+  const hint = bestMatch(word, keywordCandidates(ctx.section));
+  ctx.error(`unknown keyword '${word}' in '${ctx.section}' section${hint ? `; did you mean '${hint}' maybe ?` : ''}`);
+}
+
 /** Keywords (besides options) HAProxy accepts after `no` (cfgparse.c). */
 const NEGATABLE_WORDS = 'options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping';
 
@@ -453,8 +459,7 @@ function dispatchLine(st: ParserState, file: string, line: number, words: string
     if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, kwName, uns);
     if (haproxyHasKeyword(section, kwName)) return reportUnsupported(ctx, kwName, { advice: '', fatal: true });
     if (wrongSectionForHaproxy(ctx, kwName)) return;
-    const hint = bestMatch(kwName, keywordCandidates(section));
-    ctx.error(`unknown keyword '${kwName}' in '${section}' section${hint ? `; did you mean '${hint}' maybe ?` : ''}`);
+    unknownKeyword(ctx, kwName);
     return;
   }
   if (!checkSection(ctx, kwName, kw.sections)) return;
@@ -530,6 +535,13 @@ const CAPABILITY_MESSAGES: Record<string, (ctx: KeywordContext, proxy: string, m
  */
 function checkSection(ctx: KeywordContext, name: string, sections: readonly SectionName[]): boolean {
   if (sections.includes(ctx.section)) return true;
+  // Proxy keywords in `global` and global keywords in proxies are simply unknown there: the
+  // two live in different keyword lists in HAProxy.
+  const inProxy = PROXY_SECTIONS.has(ctx.section);
+  if (inProxy !== sections.some((x) => PROXY_SECTIONS.has(x))) {
+    unknownKeyword(ctx, name.split(' ')[0]);
+    return false;
+  }
   const p = ctx.proxy;
   if (p && (ctx.section === 'frontend' || ctx.section === 'backend') && sections.includes('listen')) {
     const missing = ctx.section === 'frontend' ? 'backend' : 'frontend';
@@ -544,8 +556,11 @@ function checkSection(ctx: KeywordContext, name: string, sections: readonly Sect
     else ctx.warning(`'${shown}' ignored because ${ctx.section} '${p.name}' has no ${missing} capability.${hint}`);
     return false;
   }
-  ctx.error(`'${name}' not allowed in '${ctx.section}' section.`);
+  ctx.error(`'${name}' not allowed in '${ctx.section}' section.`, NOT_ALLOWED_FORMS[name]);
   return false;
 }
+
+/** Location forms HAProxy uses for "'X' not allowed in 'S' section." by keyword. */
+const NOT_ALLOWED_FORMS: Record<string, DiagForm> = { server: 'bare', 'default-server': 'bare', description: 'parsing-tight' };
 
 export { sectionTypeNames };

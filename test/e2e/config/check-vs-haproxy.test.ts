@@ -71,6 +71,7 @@ const CASES: Record<string, { code: number; expect: RegExp }> = {
   'global-duplicates.cfg': { code: 1, expect: /parsing \[global-duplicates\.cfg:9\] : 'chroot' already specified\. Continuing\./ },
   'global-misc.cfg': { code: 1, expect: /parsing \[global-misc\.cfg:2\] : nbproc is not supported any more since HAProxy 2\.5\./ },
   'capabilities.cfg': { code: 1, expect: /\[capabilities\.cfg:11\] : parsing \[capabilities\.cfg:11\] : 'server' not allowed because frontend 'f' has no backend capability\./ },
+  'wrong-section.cfg': { code: 1, expect: /parsing \[wrong-section\.cfg:2\] : unknown keyword 'bind' in 'global' section; did you mean 'unix-bind' maybe \?/ },
   'unknown-user.cfg': { code: 1, expect: /parsing \[unknown-user\.cfg:2\] : cannot find user id for '_fulcrum_no_such_user' \(0:Success\)/ },
 };
 
