@@ -14,8 +14,50 @@ import { newServerConfig } from '../config/model';
 import { parseAddress } from '../config/address';
 import { findServerKeyword, serverKeywordNames, bestMatch, type ParamContext } from '../config/registry';
 import { AdminFlag, Server } from '../proxy/server';
-import { attachServer } from '../lb/registry';
+import { attachServer, findBalancer } from '../lb/registry';
 import { emitAdminEvent } from '../observe/events';
+import { buildServerChecks, type ChecksRuntime } from '../checks/service';
+import { compileProxyChecks } from '../checks/config';
+import { serverChecks } from '../checks/scheduler';
+import type { Instance } from '../process/instance';
+
+/** Server keywords `add server` accepts in 2.6 (management.txt "add server"); TLS ones are not supported by Fulcrum. */
+const DYNAMIC_KEYWORDS = new Set([
+  'agent-addr', 'agent-check', 'agent-inter', 'agent-port', 'agent-send', 'addr', 'backup', 'check', 'check-send-proxy',
+  'disabled', 'downinter', 'enabled', 'error-limit', 'fall', 'fastinter', 'id', 'inter', 'maxconn', 'maxqueue', 'minconn',
+  'observe', 'on-error', 'on-marked-down', 'on-marked-up', 'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'port',
+  'proto', 'proxy-v2-options', 'rise', 'send-proxy', 'send-proxy-v2', 'slowstart', 'source', 'tfo', 'track', 'usesrc',
+  'weight', 'ws',
+]);
+
+/**
+ * Builds the checks of a new server. As in 2.6 they start disabled: `enable health` /
+ * `enable agent` turns them on.
+ */
+function startDynamicChecks(instance: Instance, srv: Server): void {
+  if (!srv.cfg.check && !srv.cfg.options['agent-check']) return;
+  const tasks = buildServerChecks(srv.backend, srv, compileProxyChecks(srv.backend.cfg), 0);
+  for (const t of tasks) {
+    t.view.enabled = false;
+    t.start(0);
+  }
+  const rt = (instance.ext.checks as ChecksRuntime | undefined) ?? { tasks: [] };
+  rt.tasks.push(...tasks);
+  instance.ext.checks = rt;
+}
+
+function stopDynamicChecks(instance: Instance, srv: Server): void {
+  const sc = serverChecks(srv);
+  const rt = instance.ext.checks as ChecksRuntime | undefined;
+  for (const t of [sc?.health, sc?.agent]) {
+    if (!t) continue;
+    t.stop();
+    if (rt) rt.tasks.splice(rt.tasks.indexOf(t), 1);
+  }
+}
+
+/** Servers created with `add server` (they cannot be tracked by other dynamic servers). */
+const dynamicServers = new WeakSet<Server>();
 
 function addServer(ctx: CliContext): string {
   const arg = ctx.args[2];
@@ -35,6 +77,8 @@ function addServer(ctx: CliContext): string {
     emitAdminEvent('alert', `CLI : ${msg}`, be.name);
     return `${msg}\n`;
   }
+  const bal = be.cfg.balance;
+  if (findBalancer(bal.algorithm)?.isStatic?.(bal.args, bal.hashType)) return fail('Backend must use a dynamic load balancing to support dynamic servers.');
   if (be.findServer(name)) return fail('Already exists a server with the same name in backend.');
   const addr = parseAddress(ctx.args[3], { portOptional: true, allowHostname: false });
   if (addr.error !== undefined) return fail(addr.error);
@@ -48,6 +92,7 @@ function addServer(ctx: CliContext): string {
       const hint = bestMatch(words[i], serverKeywordNames());
       return fail(`unknown keyword '${words[i]}'${hint ? `; did you mean '${hint}' maybe ?` : '.'}`);
     }
+    if (!DYNAMIC_KEYWORDS.has(words[i])) return fail(`'${words[i]}' option is not accepted for dynamic server`);
     const pctx: ParamContext = {
       args: words, index: i, file: 'CLI', line: 0, proxy: be.cfg, config: ctx.instance.config, isDefaultServer: false,
       error: (m) => { errors.push(m); }, warning: () => undefined,
@@ -60,11 +105,24 @@ function addServer(ctx: CliContext): string {
   let id = cfg.id;
   if (id && used.has(id)) return fail(`this server ID is already in use`);
   if (!id) for (id = 1; used.has(id); id++) { /* first free id, as HAProxy's get_next_id */ }
+  let tracked: Server | undefined;
+  if (cfg.track) {
+    const [tb, ts] = cfg.track.includes('/') ? cfg.track.split('/') : [be.name, cfg.track];
+    tracked = ctx.instance.findBackend(tb)?.findServer(ts);
+    if (!tracked) return fail(`unable to find required server '${cfg.track}' for tracking.`);
+    if (dynamicServers.has(tracked)) return fail('cannot track a dynamic server.');
+  }
   const srv = new Server(be, cfg, id);
   // 2.6: a dynamic server starts in maintenance until enabled.
   srv.adminState |= AdminFlag.FMAINT;
+  if (tracked) {
+    srv.tracked = tracked;
+    tracked.trackers.push(srv);
+  }
+  dynamicServers.add(srv);
   be.servers.push(srv);
   attachServer(be, srv);
+  startDynamicChecks(ctx.instance, srv);
   emitAdminEvent('notice', `${tag}New server registered.`, be.name);
   return 'New server registered.\n';
 }
@@ -79,6 +137,8 @@ function delServer(ctx: CliContext): string {
   if (s.curConns > 0 || s.streams.size > 0) return 'Server still has connections attached to it, cannot remove it.';
   if (s.queueLength > 0) return 'Server still has pending streams attached to it, cannot remove it.';
   const be = s.backend;
+  stopDynamicChecks(ctx.instance, s);
+  dynamicServers.delete(s);
   be.balancer?.removeServer?.(s);
   be.servers.splice(be.servers.indexOf(s), 1);
   if (s.tracked) s.tracked.trackers.splice(s.tracked.trackers.indexOf(s), 1);

@@ -169,6 +169,36 @@ test('add server / del server (dynamic servers start in maintenance)', async () 
   assert.match(await run('show stat -1 4 -1'), /\napp,dyn2,.*,no check,5,/);
 });
 
+test('add server: static algorithms refused, TLS/cookie keywords refused, checks start disabled', async () => {
+  const f = await startCli(`global
+    stats socket {{DIR}}/a level admin
+defaults
+    mode http
+backend st
+    balance static-rr
+    server s1 127.0.0.1:1
+backend dyn
+    server s1 127.0.0.1:1
+`);
+  const a = join(f.dir, 'a');
+  try {
+    assert.equal(await cli(a, 'add server st/x 127.0.0.1:2'), 'Backend must use a dynamic load balancing to support dynamic servers.\n\n');
+    assert.equal(await cli(a, 'add server dyn/x 127.0.0.1:2 cookie c'), "'cookie' option is not accepted for dynamic server\n\n");
+    assert.equal(await cli(a, 'add server dyn/c 127.0.0.1:2 check inter 60s'), 'New server registered.\n\n');
+    const c = f.instance.findBackend('dyn')!.findServer('c')!;
+    assert.equal(c.check?.enabled, false);
+    assert.equal(await cli(a, 'enable health dyn/c'), '\n');
+    assert.equal(c.check?.enabled, true);
+    assert.equal(await cli(a, 'add server dyn/t 127.0.0.1:3 track dyn/c'), 'cannot track a dynamic server.\n\n');
+    assert.equal(await cli(a, 'add server dyn/t 127.0.0.1:3 track dyn/s1'), 'New server registered.\n\n');
+    assert.equal(f.instance.findBackend('dyn')!.findServer('t')!.tracked?.name, 's1');
+    assert.equal(await cli(a, 'del server dyn/c'), 'Server deleted.\n');
+  } finally {
+    for (const t of (f.instance.ext.checks as { tasks: { stop(): void }[] } | undefined)?.tasks ?? []) t.stop();
+    await f.close();
+  }
+});
+
 test('clear counters: max values (operator), everything (admin)', async () => {
   const px = fx.instance.findFrontend('main')!;
   px.feCounters.enter();
