@@ -110,8 +110,9 @@ function expandVar(line: string, i: number, env: EnvLookup): { value: string; co
     if (v === undefined && dash >= 0) v = body.slice(dash + 1);
     return { value: v ?? '', consumed: close - i + 1 };
   }
+  // Inside double quotes a `$` must start a variable name (HAProxy: PARSE_ERR_VARNAME).
+  if (!/[A-Za-z_]/.test(line[i + 1] ?? '')) return { value: '', consumed: 0, error: 'forbidden first char in environment variable name', errorIndex: i + 1 };
   let j = i + 1;
   while (j < line.length && isNameChar(line[j])) j++;
-  if (j === i + 1) return { value: '', consumed: 0 };
   return { value: env(line.slice(i + 1, j)) ?? '', consumed: j - i };
 }

@@ -1,7 +1,8 @@
 /**
  * `fulcrum -c` against `haproxy -c` on the stock example and on broken variants
  * (test/fixtures/configs/check/). For each file: the exit codes must be equal, and every
- * [ALERT]/[WARNING] line HAProxy prints (pid removed) must appear in Fulcrum's stderr, as
+ * [ALERT]/[WARNING]/[NOTICE] line HAProxy prints (pid removed, version banner excepted)
+ * must appear in Fulcrum's stderr, as
  * must HAProxy's stdout lines. Each case also pins the essential line on its own, so the
  * Fulcrum half still asserts something on machines without /usr/sbin/haproxy.
  * Files are passed as relative paths from the fixture directory so both tools print the
@@ -23,7 +24,7 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'configs', 'check');
 /** Drops the pid and NOTICE lines, keeping what users grep: severity, location, message. */
 function essentialLines(stderr: string): string[] {
   return stderr.split('\n')
-    .filter((l) => /^\[(ALERT|WARNING)\]/.test(l))
+    .filter((l) => /^\[(ALERT|WARNING|NOTICE)\]/.test(l) && !/ : (haproxy version is|path to executable is) /.test(l))
     .map((l) => l.replace(/^\[(\w+)\]\s+\(\d+\) : /, '[$1] : '));
 }
 
@@ -72,6 +73,7 @@ const CASES: Record<string, { code: number; expect: RegExp }> = {
   'global-misc.cfg': { code: 1, expect: /parsing \[global-misc\.cfg:2\] : nbproc is not supported any more since HAProxy 2\.5\./ },
   'capabilities.cfg': { code: 1, expect: /\[capabilities\.cfg:11\] : parsing \[capabilities\.cfg:11\] : 'server' not allowed because frontend 'f' has no backend capability\./ },
   'wrong-section.cfg': { code: 1, expect: /parsing \[wrong-section\.cfg:2\] : unknown keyword 'bind' in 'global' section; did you mean 'unix-bind' maybe \?/ },
+  'quoting.cfg': { code: 1, expect: /parsing \[quoting\.cfg:5\]: forbidden first char in environment variable name at position 14:/ },
   'unknown-user.cfg': { code: 1, expect: /parsing \[unknown-user\.cfg:2\] : cannot find user id for '_fulcrum_no_such_user' \(0:Success\)/ },
 };
 

@@ -50,6 +50,9 @@ test('errors carry HAProxy\'s message and the index its caret points at', () => 
   const b = lexLine('  node "${FOO"');
   assert.equal(b.error, 'unmatched brace in environment variable name');
   assert.equal(b.errorIndex, 9);
+  const d = lexLine('  .notice "x$"');
+  assert.equal(d.error, 'forbidden first char in environment variable name');
+  assert.equal(d.errorIndex, 13);
   const f = lexLine('  node "${1A}"');
   assert.equal(f.error, 'forbidden first char in environment variable name');
   assert.equal(f.errorIndex, 10);
