@@ -21,7 +21,7 @@ const HAPROXY = '/usr/sbin/haproxy';
 const haveHaproxy = existsSync(HAPROXY);
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'configs', 'check');
 
-/** Drops the pid and NOTICE lines, keeping what users grep: severity, location, message. */
+/** Drops the pid and the version banner, keeping what users grep: severity, location, message. */
 function essentialLines(stderr: string): string[] {
   return stderr.split('\n')
     .filter((l) => /^\[(ALERT|WARNING|NOTICE)\]/.test(l) && !/ : (haproxy version is|path to executable is) /.test(l))
