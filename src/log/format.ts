@@ -12,7 +12,9 @@
 
 import type { StreamRecord } from '../proxy/stream-record';
 import type { SampleValue } from '../sample/context';
-import { compileSampleExpr, type CompiledSample } from '../sample/expr';
+import { compileSampleExpr, parseSampleExpr, type CompiledSample } from '../sample/expr';
+import { logTimeUnavailable } from './log-time';
+import './fetches';
 import { F_ESCAPE, F_HEX, F_QUOTE, int, text } from './encode';
 import { findLogTag, type LogTag, type RenderEnv } from './tags';
 
@@ -98,11 +100,20 @@ export function compileLogFormat(source: string, report: (msg: string) => void, 
       const close = source.indexOf(']', i);
       if (close < 0) { report(`missing ']' after '${source.slice(i + 1)}'.`); return undefined; }
       const expr = source.slice(i + 1, close);
-      let err = '';
-      const fn = compileSampleExpr(expr, (m) => { err = m; });
-      if (!fn) { report(`failed to parse sample expression <${source.slice(i + 1)}> : ${err}.`); return undefined; }
+      const parsed = parseSampleExpr(expr);
+      if ('error' in parsed) {
+        let err = '';
+        compileSampleExpr(expr, (m) => { err = m; });
+        report(`failed to parse sample expression <${source.slice(i + 1)}> : ${err}.`);
+        return undefined;
+      }
+      const needs = logTimeUnavailable(parsed.fetch.name, parsed.use);
+      if (needs) {
+        report(`sample fetch <${source.slice(i + 1)}> may not be reliably used here because it needs '${needs}' which is not available here.`);
+        return undefined;
+      }
       flushText();
-      nodes.push({ kind: Kind.Expr, fn, flags });
+      nodes.push({ kind: Kind.Expr, fn: parsed.value, flags });
       i = close + 1;
       continue;
     }

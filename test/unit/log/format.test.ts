@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileLogFormat, renderLogFormat, HTTPLOG_FORMAT, TCPLOG_FORMAT, CLF_HTTPLOG_FORMAT, type CompiledFormat } from '../../../src/log/format';
+import { compileLogFormat, renderLogFormat, HTTPLOG_FORMAT, HTTPSLOG_FORMAT, TCPLOG_FORMAT, CLF_HTTPLOG_FORMAT, type CompiledFormat } from '../../../src/log/format';
 import { LOG_TAGS } from '../../../src/log/tags';
 import { ok200, noSrv503, badReq400, tcpPg, localMs } from './fixtures';
 
@@ -101,12 +101,30 @@ test('process values and absent values: %pid %H %ID %lc %si %bi', () => {
 
 test('sample expressions %[...] evaluate against rec.sample', () => {
   const r = ok200();
-  r.sample = { src: '10.1.2.3', srcPort: 1234, dst: '127.0.0.1', dstPort: 80, frontend: 'main', vars: new Map(),
+  r.sample = { src: '10.1.2.3', srcPort: 1234, dst: '127.0.0.1', dstPort: 80, frontend: 'main', vars: new Map([['txn.who', 'Alice']]),
     req: { method: 'GET', uri: '/x', version: 'HTTP/1.1', status: 0, headers: ['Host', 'Example.COM'] } };
-  assert.equal(renderLogFormat(compile('%[src] %[req.hdr(host),lower] %{+Q}[req.hdr(host)] %[req.hdr(nope)]'), r, env),
-    '10.1.2.3 example.com "Example.COM" -');
+  assert.equal(renderLogFormat(compile('%[src] %[var(txn.who),lower] %{+Q}[var(txn.who)] %[var(txn.none)] %[method]'), r, env),
+    '10.1.2.3 alice "Alice" - GET');
   // Without a sample context the expression prints '-'.
   assert.equal(renderLogFormat(compile('%[src]'), ok200(), env), '-');
+});
+
+test('option httpslog renders HAProxy 2.6.12 values for a plain connection', () => {
+  const r = ok200();
+  r.sample = { src: '127.0.0.1', srcPort: 34520, dst: '127.0.0.1', dstPort: 8080, frontend: 'main', vars: new Map() };
+  assert.equal(renderLogFormat(compile(HTTPSLOG_FORMAT), r, env),
+    '127.0.0.1:34520 [25/Nov/2026:18:56:47.466] main app/app1 0/0/0/14/14 200 185 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1" 0/-/-/-/0 -/-/-');
+});
+
+test('fetches whose data is gone at log time are refused as HAProxy does', () => {
+  const needs = (expr: string, what: string): void => assert.equal(compileError(`%[${expr}] x`),
+    `sample fetch <${expr}] x> may not be reliably used here because it needs '${what}' which is not available here.`);
+  needs('req.hdr(host)', 'HTTP request headers');
+  needs('path', 'HTTP request headers');
+  needs('res.hdr(x)', 'HTTP response headers');
+  needs('hdr(host)', 'HTTP request headers,HTTP response headers');
+  needs('req.len', 'request buffer');
+  compile('%[method] %[status] %[src] %[ssl_fc_sni]');
 });
 
 test('compile errors use HAProxy 2.6 wording', () => {
