@@ -195,8 +195,9 @@ export class CheckTask {
         + `${def.result === 'condpass' ? 'conditionally ' : ''}${def.result === 'passed' || def.result === 'condpass' ? 'succeeded' : 'failed'}`
         + describe(status, info, code, durationMs)
         + `, status: ${up ? v.health - v.rise + 1 : v.health}/${up ? v.fall : v.rise} ${up ? (srv.uweight ? 'UP' : 'DRAIN') : 'DOWN'}.`;
-      // Syslog only: HAProxy's check.c sends these with send_log() and prints nothing on stderr.
-      emitAdminEvent('notice', msg, srv.backend.name, false);
+      // HAProxy 2.6 check.c calls both ha_warning() and send_log(LOG_NOTICE): observed on
+      // 2.6.12 as `[WARNING]  (pid) : Health check for server lh/b1 failed, ...` on stderr.
+      emitAdminEvent('notice', msg, srv.backend.name);
     }
   }
 

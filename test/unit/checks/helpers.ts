@@ -72,3 +72,30 @@ export async function until(fn: () => boolean, what: string, timeoutMs = 5000): 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+import '../../../src/modules';
+import { parseString } from '../../../src/config/parser';
+import { Proxy } from '../../../src/proxy/proxy';
+import { Server } from '../../../src/proxy/server';
+import { compileProxyChecks } from '../../../src/checks/config';
+import { buildServerChecks } from '../../../src/checks/service';
+import type { CheckTask } from '../../../src/checks/scheduler';
+import { subscribeAdminEvents, type AdminEvent } from '../../../src/observe/events';
+
+/** A backend built from config text, with its (not yet started) check tasks. */
+export function buildBackend(text: string, name = 'app'): { px: Proxy; tasks: CheckTask[]; server(n: string): Server } {
+  const { config } = parseString(text);
+  const pc = config.proxies.find((p) => p.name === name)!;
+  const px = new Proxy(pc, 2);
+  pc.servers.forEach((sc, i) => px.servers.push(new Server(px, sc, i + 1)));
+  const rs = compileProxyChecks(pc);
+  const tasks = px.servers.flatMap((s) => buildServerChecks(px, s, rs, config.global.spreadChecks));
+  return { px, tasks, server: (n) => px.servers.find((s) => s.name === n)! };
+}
+
+/** Collects admin events until stop() is called. */
+export function collectEvents(): { events: AdminEvent[]; messages(): string[]; stop(): void } {
+  const events: AdminEvent[] = [];
+  const stop = subscribeAdminEvents((e) => events.push(e));
+  return { events, messages: () => events.map((e) => e.message), stop };
+}
