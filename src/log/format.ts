@@ -11,7 +11,7 @@
  */
 
 import type { StreamRecord } from '../proxy/stream-record';
-import type { SampleValue } from '../sample/context';
+import type { SampleContext, SampleValue } from '../sample/context';
 import { compileSampleExpr, parseSampleExpr, type CompiledSample } from '../sample/expr';
 import { logTimeUnavailable } from './log-time';
 import './fetches';
@@ -158,11 +158,24 @@ function sampleText(v: SampleValue | undefined, flags: number): string {
 }
 
 /**
+ * A sample context rebuilt from the record, for streams whose data plane did not attach
+ * its own (`rec.sample`): connection-level fetches (src, dst, fe_name ...) still work.
+ */
+function fallbackContext(rec: StreamRecord): SampleContext {
+  return {
+    src: rec.clientIp, srcPort: rec.clientPort, dst: rec.frontendIp, dstPort: rec.frontendPort,
+    frontend: rec.frontendName, backend: rec.backendName, server: rec.serverName === '<NOSRV>' ? undefined : rec.serverName,
+    vars: new Map(), streamId: rec.id,
+  };
+}
+
+/**
  * Renders a compiled format for one stream. Never throws: a failing sample expression prints
  * `-` like an absent sample.
  */
 export function renderLogFormat(f: CompiledFormat, rec: StreamRecord, env: RenderEnv): string {
   let out = '';
+  let fallback: SampleContext | undefined;
   // Leading separators are dropped (HAProxy starts with last_isspace set).
   let lastSpace = true;
   const nodes = f.nodes;
@@ -181,7 +194,7 @@ export function renderLogFormat(f: CompiledFormat, rec: StreamRecord, env: Rende
       case Kind.Expr: {
         let v: SampleValue | undefined;
         try {
-          v = rec.sample ? node.fn(rec.sample) : undefined;
+          v = node.fn(rec.sample ?? (fallback ??= fallbackContext(rec)));
         } catch {
           v = undefined;
         }

@@ -105,8 +105,8 @@ test('sample expressions %[...] evaluate against rec.sample', () => {
     req: { method: 'GET', uri: '/x', version: 'HTTP/1.1', status: 0, headers: ['Host', 'Example.COM'] } };
   assert.equal(renderLogFormat(compile('%[src] %[var(txn.who),lower] %{+Q}[var(txn.who)] %[var(txn.none)] %[method]'), r, env),
     '10.1.2.3 alice "Alice" - GET');
-  // Without a sample context the expression prints '-'.
-  assert.equal(renderLogFormat(compile('%[src]'), ok200(), env), '-');
+  // Without the stream's context, connection fetches come from the record itself.
+  assert.equal(renderLogFormat(compile('%[src]:%[src_port] %[var(txn.who)]'), ok200(), env), '127.0.0.1:34520 -');
 });
 
 test('option httpslog renders HAProxy 2.6.12 values for a plain connection', () => {
