@@ -73,6 +73,8 @@ function loadConfig(o: CliOptions, rep: Reporter, inDaemonChild: boolean): Confi
     rep.flush(diag);
     process.exit(1);
   }
+  // Only empty directories given: nothing to load, HAProxy prints the usage.
+  if (paths.length === 0) usage();
   const { config } = parseFiles(paths, diag);
   // The daemon child's parent already printed the parse messages; print only new failures.
   const flush = (): void => { if (!inDaemonChild || diag.errorCount > 0) rep.flush(diag); };
@@ -83,6 +85,9 @@ function loadConfig(o: CliOptions, rep: Reporter, inDaemonChild: boolean): Confi
     process.exit(1);
   }
   applyOverrides(config, o);
+  if (o.masterCli.length > 0 && !config.global.masterWorker) {
+    diag.warning('a master CLI socket was defined, but master-worker mode (-W) is not enabled.');
+  }
   validateConfig(config, diag);
   flush();
   if (diag.errorCount > 0) {

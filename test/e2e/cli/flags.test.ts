@@ -154,6 +154,17 @@ test('-dW turns warnings into a failure', async () => {
   }
 });
 
+test('-f on a directory without any .cfg file: usage and exit 1, as HAProxy', async () => {
+  const dir = tempDir();
+  try {
+    const r = await runFulcrum(['-c', '-f', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Usage : /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a missing configuration file is reported and exits 1', async () => {
   const r = await runFulcrum(['-c', '-f', '/nonexistent/fulcrum.cfg']);
   assert.equal(r.code, 1);
