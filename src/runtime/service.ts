@@ -7,6 +7,20 @@ import type net from 'node:net';
 import { unlinkSync } from 'node:fs';
 import { registerService, type Instance } from '../process/instance';
 import { CliSlots, openStatsSocket, socketName } from './socket';
+import { logPrefix } from '../config/diagnostics';
+
+/** strerror() wording of the usual bind errors. */
+function errnoText(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT': return 'No such file or directory';
+    case 'EACCES': return 'Permission denied';
+    case 'EADDRINUSE': return 'Address already in use';
+    case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
+    case 'ENOTDIR': return 'Not a directory';
+    case 'EPERM': return 'Operation not permitted';
+    default: return e.message;
+  }
+}
 
 interface RuntimeState {
   servers: net.Server[];
@@ -28,15 +42,21 @@ registerService({
   async start(instance) {
     const st = state(instance);
     const slots = new CliSlots(instance.config.global.statsMaxconn);
+    let failed = false;
     for (const cfg of instance.config.global.statsSockets) {
       try {
         st.servers.push(await openStatsSocket(instance, cfg, slots));
         if (cfg.address.family === 'unix' && cfg.address.path) st.paths.push(cfg.address.path);
       } catch (e) {
-        // HAProxy's startup message for a listener that cannot bind.
-        process.stderr.write(`[ALERT]    (${process.pid}) : Starting frontend GLOBAL: cannot bind UNIX socket (${(e as Error).message}) [${socketName(cfg)}]\n`);
-        throw e;
+        failed = true;
+        const kind = cfg.address.family === 'unix' ? 'UNIX socket' : cfg.address.family === 'abns' ? 'ABNS socket' : 'socket';
+        process.stderr.write(`${logPrefix('alert')}Binding [${cfg.src.file}:${cfg.src.line}] for frontend GLOBAL: cannot bind ${kind} (${errnoText(e as NodeJS.ErrnoException)}) [${socketName(cfg)}]\n`);
       }
+    }
+    if (failed) {
+      // As HAProxy: every failed bind is reported, then the process gives up.
+      process.stderr.write(`${logPrefix('alert')}[${process.argv[1]?.split('/').pop() ?? 'fulcrum'}.main()] Some protocols failed to start their listeners! Exiting.\n`);
+      process.exit(1);
     }
   },
   async stop(instance) {
