@@ -44,3 +44,27 @@ backend app
   assert.equal(existsSync(sock), false);
   rmSync(sockDir, { recursive: true, force: true });
 });
+
+test('a stats socket that cannot be bound stops startup with HAProxy\'s messages', async () => {
+  const { runFulcrum, tempDir: mk, writeFile } = await import('../harness');
+  const dir = mk();
+  const port = await freePort();
+  const cfg = writeFile(dir, 'bad.cfg', `global
+    stats socket /nonexistent-fulcrum-dir/s level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 1s
+    timeout server 1s
+frontend f
+    bind 127.0.0.1:${port}
+`);
+  try {
+    const r = await runFulcrum(['-db', '-f', cfg]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\[ALERT\] +\(\d+\) : Binding \[.*bad\.cfg:2\] for frontend GLOBAL: cannot bind UNIX socket \(No such file or directory\) \[\/nonexistent-fulcrum-dir\/s\]\n/);
+    assert.match(r.stderr, /\.main\(\)\] Some protocols failed to start their listeners! Exiting\.\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
