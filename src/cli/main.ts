@@ -14,6 +14,8 @@ import { Diagnostics } from '../config/diagnostics';
 import { validateConfig } from '../config/validate';
 import { evaluateCondition } from '../config/conditions';
 import { dumpKeywords } from '../config/registry';
+import { allCliCommands } from '../runtime/registry';
+import { converterNames, fetchNames } from '../sample/registry';
 import { isFrontend, type Config } from '../config/model';
 import type { InstanceOptions } from '../process/instance';
 import { processExt } from '../process/keywords';
@@ -31,17 +33,20 @@ function usage(): never {
   process.exit(1);
 }
 
-/** `-dK`: classes HAProxy knows; Fulcrum dumps the configuration class (cfg). */
-const KEYWORD_CLASSES: Record<string, string> = {
-  all: 'list all keywords', cfg: 'configuration keywords',
+/** `-dK` classes (HAProxy's names): description and how to list that class's keywords. */
+const KEYWORD_CLASSES: Record<string, { what: string; dump: () => string[] }> = {
+  cfg: { what: 'configuration keywords', dump: () => ['# List of registered configuration keywords:', ...dumpKeywords()] },
+  cli: { what: 'CLI keywords', dump: () => ['# List of registered CLI keywords:', ...allCliCommands().map((c) => `\t${c.words.join(' ')}`)] },
+  cnv: { what: 'sample converter keywords', dump: () => ['# List of registered sample converter functions:', ...converterNames().sort().map((n) => `\t${n}`)] },
+  smp: { what: 'sample fetch functions', dump: () => ['# List of registered sample fetch functions:', ...fetchNames().sort().map((n) => `\t${n}`)] },
 };
 
 function dumpKeywordClasses(classes: string[]): void {
   if (classes.includes('help')) {
-    print(['# List of supported keyword classes:', ...Object.entries(KEYWORD_CLASSES).map(([k, v]) => `${k}: ${v}`)]);
+    print(['# List of supported keyword classes:', 'all: list all keywords', ...Object.entries(KEYWORD_CLASSES).map(([k, v]) => `${k}: ${v.what}`)]);
     return;
   }
-  if (classes.includes('all') || classes.includes('cfg')) print(['# List of registered configuration keywords:', ...dumpKeywords()]);
+  for (const [name, c] of Object.entries(KEYWORD_CLASSES)) if (classes.includes('all') || classes.includes(name)) print(c.dump());
 }
 
 /** Number of listening sockets the configuration declares (binds of enabled frontends, stats sockets). */
