@@ -30,6 +30,9 @@ function allListeners(instance: Instance): ListenerControl[] {
   return instance.proxies.flatMap(proxyListeners);
 }
 
+/** HAProxy's proxy_type_str(): "proxy" for a listen section, else "frontend". */
+function feWord(px: Proxy): string { return px.cfg.cap === 'listen' ? 'proxy' : 'frontend'; }
+
 function frontend(ctx: CliContext): Proxy | string {
   return findFrontendArg(ctx.instance, ctx.args[2]);
 }
@@ -56,6 +59,7 @@ registerCliCommands([
       if (px.state === 'paused') return 'All sockets are already disabled.\n';
       for (const l of proxyListeners(px)) l.pause();
       px.state = 'paused';
+      emitAdminEvent('warning', `Paused ${feWord(px)} ${px.name}.`, px.name);
       return '';
     },
   },
@@ -69,6 +73,7 @@ registerCliCommands([
       if (px.state !== 'paused') return 'All sockets are already enabled.\n';
       px.state = 'ready';
       for (const l of proxyListeners(px)) l.resume();
+      emitAdminEvent('warning', `Resumed ${feWord(px)} ${px.name}.`, px.name);
       return '';
     },
   },

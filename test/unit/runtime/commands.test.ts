@@ -141,11 +141,15 @@ test('frontends: disable, enable, shutdown', async () => {
   assert.equal(await run('disable frontend'), 'A frontend name is expected.\n\n');
   assert.equal(await run('disable frontend nope'), 'No such frontend.\n\n');
   assert.equal(await run('enable frontend lst'), 'All sockets are already enabled.\n\n');
+  events.length = 0;
   assert.equal(await run('disable frontend lst'), '\n');
+  assert.deepEqual(events.map((e) => `${e.severity} ${e.message}`), ['warning Paused proxy lst.']);
   assert.equal(await run('disable frontend lst'), 'All sockets are already disabled.\n\n');
   assert.match(await run('show stat'), /\nlst,FRONTEND,.*,PAUSED,/);
   assert.equal(await run('enable frontend lst'), '\n');
+  assert.equal(events[1].message, 'Resumed proxy lst.');
   assert.equal(await run('shutdown frontend lst'), '\n');
+  assert.equal(events[2].message, 'Proxy lst stopped (cumulated conns: FE: 0, BE: 0).');
   assert.equal(await run('shutdown frontend lst'), 'Frontend was already shut down.\n\n');
   assert.equal(await run('enable frontend lst'), 'Frontend was previously shut down, cannot enable.\n\n');
   assert.equal(await run('disable frontend lst'), 'Frontend was previously shut down, cannot disable.\n\n');
