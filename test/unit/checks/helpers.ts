@@ -73,7 +73,8 @@ export async function until(fn: () => boolean, what: string, timeoutMs = 5000): 
   }
 }
 
-import '../../../src/modules';
+import '../../../src/proxy/keywords';
+import '../../../src/checks/keywords';
 import { parseString } from '../../../src/config/parser';
 import { Proxy } from '../../../src/proxy/proxy';
 import { Server } from '../../../src/proxy/server';

@@ -2,7 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../../../src/modules';
+import '../../../src/proxy/keywords';
+import '../../../src/checks/keywords';
 import { parseString } from '../../../src/config/parser';
 import { compileProxyChecks } from '../../../src/checks/config';
 import { runRuleset } from '../../../src/checks/rules';
