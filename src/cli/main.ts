@@ -6,7 +6,6 @@
  * and for a `-cc` expression that cannot be parsed.
  */
 
-import '../modules';
 import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import { parseFiles, expandConfigPaths } from '../config/parser';
@@ -142,6 +141,17 @@ export function main(argv: string[]): void {
       process.exit(2);
     }
     process.exit(r.value ? 0 : 1);
+  }
+  // Registration modules (every subsystem's keywords) are loaded only past this point, so
+  // -v, -vv, -cc and the usage work even when a subsystem fails to load.
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../modules');
+  } catch (e) {
+    // A broken build or install: say so in one line instead of a stack trace.
+    rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] cannot load Fulcrum's modules: ${(e as Error).message.split('\n')[0]}`, false);
+    if (o.debug || process.env.FULCRUM_DEBUG_LOAD) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
   }
   if (o.dumpKeywords) {
     dumpKeywordClasses(o.dumpKeywords);
