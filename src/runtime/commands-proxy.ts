@@ -9,26 +9,8 @@ import { cliHelp } from './usage';
 import { findFrontendArg, atoi } from './args';
 import { getRateLimits, type RateLimits } from './limits';
 import { emitAdminEvent } from '../observe/events';
+import { proxyListeners, allListeners } from '../proxy/build';
 import type { Proxy } from '../proxy/proxy';
-import type { Instance } from '../process/instance';
-
-/** What the CLI needs of a listener (src/proxy/listener.ts `Listener`). */
-interface ListenerControl {
-  pause(): void;
-  resume(): void;
-  close(): Promise<void>;
-  /** Lets connections held by a maxconn in after a limit was raised. */
-  admitWaiting(): void;
-}
-
-/** The proxy's listeners, as proxy/build.ts stores them under `ext.listeners`. */
-function proxyListeners(px: Proxy): ListenerControl[] {
-  return (px.ext.listeners as ListenerControl[] | undefined) ?? [];
-}
-
-function allListeners(instance: Instance): ListenerControl[] {
-  return instance.proxies.flatMap(proxyListeners);
-}
 
 /** HAProxy's proxy_type_str(): "proxy" for a listen section, else "frontend". */
 function feWord(px: Proxy): string { return px.cfg.cap === 'listen' ? 'proxy' : 'frontend'; }

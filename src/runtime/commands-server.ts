@@ -12,6 +12,7 @@ import { findServerArg, strtol } from './args';
 import { changeWeight } from './weight';
 import { AdminFlag, type Server } from '../proxy/server';
 import { setHealth, setAgent } from '../checks/control';
+import { processQueue } from '../proxy/queue';
 
 /** Resolves args[2] as `backend/server`, or returns the error answer. */
 function server(ctx: CliContext, idx = 2): Server | string {
@@ -183,8 +184,9 @@ registerCliCommands([
       if (value === undefined) return 'maxconn string empty or preceded by garbage';
       if (rest !== '') return 'Trailing garbage in maxconn string';
       s.maxconn = Math.max(0, value);
-      // Waiting requests may now fit: listeners of the backend's queue watch onChange.
       s.notifyChange();
+      // Requests queued for lack of a slot may fit now (HAProxy: process_srv_queue).
+      processQueue(s.backend, s);
       return '';
     },
   },
