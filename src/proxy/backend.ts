@@ -94,8 +94,11 @@ export class ConnectAttempt {
       this.target.disarmTimer();
       const pooled = adoptServerSocket(sock, server, this.target);
       const pre = this.target.preamble?.(server);
+      // Header and first payload leave in one segment when both are ready.
+      sock.cork();
       if (pre) sock.write(pre);
       this.target.connected(pooled, false, this.retries);
+      sock.uncork();
     });
     this.target.armConnectTimer(this.be.cfg.timeouts.connect);
   }

@@ -12,6 +12,8 @@ import type { Proxy } from './proxy';
 import type { BindConfig } from '../config/model';
 import { HttpStream } from './http/stream';
 import { TcpStream } from './tcp/stream';
+import { parseProxyHeader, type ProxyAddresses } from './proxy-protocol';
+import { emitAdminEvent } from '../observe/events';
 import { acceptGate, takeListenFd } from '../process/sockets';
 
 export class Listener {
@@ -107,9 +109,8 @@ export class Listener {
     this.curConns++;
     fe.feCounters.enter();
     fe.feCounters.connRate.add();
-    const stream = fe.mode === 'http' ? new HttpStream(inst, fe, sock) : new TcpStream(inst, fe, sock);
     let released = false;
-    stream.onDestroy = () => {
+    const release = (): void => {
       if (released) return;
       released = true;
       inst.actconn--;
@@ -117,7 +118,13 @@ export class Listener {
       fe.feCounters.leave();
       this.admitWaiting();
     };
-    sock.resume();
+    const begin = (addrs?: ProxyAddresses): void => {
+      const stream = fe.mode === 'http' ? new HttpStream(inst, fe, sock, addrs) : new TcpStream(inst, fe, sock, addrs);
+      stream.onDestroy = release;
+      sock.resume();
+    };
+    if (this.bind.options['accept-proxy'] === true) readProxyHeader(sock, fe, begin, release);
+    else begin();
   }
 
   /** Lets held connections in while slots are free (also called when limits are raised). */
@@ -147,4 +154,37 @@ function describeErr(e: NodeJS.ErrnoException): string {
     case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
     default: return e.message;
   }
+}
+
+/**
+ * `accept-proxy`: reads the PROXY header before anything else, then starts the stream with
+ * the addresses it carries (leftover bytes are pushed back). A bad header closes the
+ * connection and logs HAProxy's connection error (`timeout client` bounds the wait).
+ */
+function readProxyHeader(sock: net.Socket, fe: Proxy, begin: (a?: ProxyAddresses) => void, release: () => void): void {
+  let buf: Buffer = Buffer.alloc(0);
+  const fail = (why: string): void => {
+    sock.removeListener('data', onData);
+    emitAdminEvent('notice', `${sock.remoteAddress}:${sock.remotePort} [${new Date().toISOString()}] ${fe.name}: ${why}`, fe.name);
+    sock.destroy();
+    release();
+  };
+  const onData = (d: Buffer): void => {
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    const r = parseProxyHeader(buf);
+    if (r.kind === 'incomplete') return;
+    sock.removeListener('data', onData);
+    sock.setTimeout(0);
+    sock.removeListener('timeout', onTimeout);
+    if (r.kind === 'error') { fail(r.message); return; }
+    sock.pause();
+    if (r.length < buf.length) sock.unshift(buf.subarray(r.length));
+    begin(r.addresses.local ? undefined : r.addresses);
+  };
+  const onTimeout = (): void => fail('Timeout while waiting for PROXY protocol header');
+  sock.on('data', onData);
+  sock.on('error', () => { sock.removeListener('data', onData); release(); });
+  sock.setTimeout(fe.cfg.timeouts.client ?? 5000);
+  sock.once('timeout', onTimeout);
+  sock.resume();
 }

@@ -28,6 +28,7 @@ import { logStream } from '../../log/index';
 import type { PickExplanation } from '../../lb/balancer';
 import { explainPlacement } from '../explain';
 import { runtimeLookup } from '../runtime-config';
+import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protocol';
 import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
 
 const enum St {
@@ -124,15 +125,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private explain: PickExplanation | null = null;
   private switchText = '';
 
-  constructor(instance: Instance, fe: Proxy, sock: Socket) {
+  constructor(instance: Instance, fe: Proxy, sock: Socket, addrs?: ProxyAddresses) {
     this.instance = instance;
     this.fe = fe;
     this.sock = sock;
     activeStreams++;
     idleRegistry.add(this);
     this.sample = {
-      src: stripV4Mapped(sock.remoteAddress ?? ''), srcPort: sock.remotePort ?? 0,
-      dst: stripV4Mapped(sock.localAddress ?? ''), dstPort: sock.localPort ?? 0,
+      src: addrs?.src ?? stripV4Mapped(sock.remoteAddress ?? ''), srcPort: addrs?.srcPort ?? sock.remotePort ?? 0,
+      dst: addrs?.dst ?? stripV4Mapped(sock.localAddress ?? ''), dstPort: addrs?.dstPort ?? sock.localPort ?? 0,
       frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance),
     };
     this.newTxn();
@@ -644,8 +645,17 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   private startConnect(): void {
     this.tConnStart = performance.now();
-    const reuse = this.requestCount > 1 || this.mode === HttpMode.KeepAlive;
+    // A PROXY header describes one client: such connections are never shared.
+    const reuse = (this.requestCount > 1 || this.mode === HttpMode.KeepAlive) && !this.server!.cfg.sendProxy;
     this.attempt = connectServer(this, this.server!, this.be!, reuse && this.be!.cfg.options['http-reuse-never'] !== true, this.attempt);
+  }
+
+  /** ConnectTarget: PROXY protocol header for `send-proxy` / `send-proxy-v2` servers. */
+  preamble(server: Server): Buffer | undefined {
+    const v = server.cfg.sendProxy;
+    if (!v) return undefined;
+    const a = { local: false, src: this.sample.src, srcPort: this.sample.srcPort, dst: this.sample.dst, dstPort: this.sample.dstPort };
+    return v === 'v2' ? buildProxyV2(a) : buildProxyV1(a);
   }
 
   /** ConnectTarget: arm/disarm the connect timer. */
@@ -769,7 +779,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const upgrade = head.status === 101 || (req.method === 'CONNECT' && head.status >= 200 && head.status < 300);
     const clientWantsClose = req.connClose || (req.versionMinor === 0 && !req.connKeepAlive);
     this.keepClient = !upgrade && this.mode !== HttpMode.Close && !clientWantsClose && this.resBody !== BodyKind.UntilClose && !this.instance.stopping;
-    this.keepServer = !upgrade && this.mode === HttpMode.KeepAlive && !head.connClose && !(head.versionMinor === 0 && !head.connKeepAlive) && this.resBody !== BodyKind.UntilClose;
+    this.keepServer = !upgrade && this.mode === HttpMode.KeepAlive && !this.server!.cfg.sendProxy && !head.connClose && !(head.versionMinor === 0 && !head.connKeepAlive) && this.resBody !== BodyKind.UntilClose;
 
     // http-response rules: backend's, then frontend's (HAProxy's order).
     const beHooks = this.be!.ext.httpHooks as HttpHooks | undefined;

@@ -16,6 +16,7 @@ import type { PooledSocket } from '../reuse';
 import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { rt, runtimeLookup } from '../runtime-config';
 import { logStream } from '../../log/index';
+import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protocol';
 
 export class TcpStream implements ConnectTarget, QueuedRequest {
   readonly instance: Instance;
@@ -39,14 +40,16 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   private tConnStart = 0;
   onDestroy?: () => void;
 
-  constructor(instance: Instance, fe: Proxy, sock: Socket) {
+  constructor(instance: Instance, fe: Proxy, sock: Socket, addrs?: ProxyAddresses) {
     this.instance = instance;
     this.fe = fe;
     this.sock = sock;
-    const src = strip(sock.remoteAddress ?? '');
-    const dst = strip(sock.localAddress ?? '');
-    this.rec = newStreamRecord(src, sock.remotePort ?? 0, dst, sock.localPort ?? 0, fe.name);
-    this.sample = { src, srcPort: sock.remotePort ?? 0, dst, dstPort: sock.localPort ?? 0, frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance) };
+    const src = addrs?.src ?? strip(sock.remoteAddress ?? '');
+    const dst = addrs?.dst ?? strip(sock.localAddress ?? '');
+    const srcPort = addrs?.srcPort ?? sock.remotePort ?? 0;
+    const dstPort = addrs?.dstPort ?? sock.localPort ?? 0;
+    this.rec = newStreamRecord(src, srcPort, dst, dstPort, fe.name);
+    this.sample = { src, srcPort, dst, dstPort, frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance) };
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => this.onClientData(d));
     sock.on('end', () => this.onClientEnd());
@@ -133,6 +136,15 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.timerKind = null;
+  }
+
+  /** PROXY protocol header for `send-proxy` / `send-proxy-v2` servers. */
+  preamble(server: Server): Buffer | undefined {
+    const v = server.cfg.sendProxy;
+    if (!v) return undefined;
+    const s = this.sample;
+    const a = { local: false, src: s.src, srcPort: s.srcPort, dst: s.dst, dstPort: s.dstPort };
+    return v === 'v2' ? buildProxyV2(a) : buildProxyV1(a);
   }
 
   armConnectTimer(ms: number | undefined): void { this.setTimer('connect', ms); }
