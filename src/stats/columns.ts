@@ -36,6 +36,11 @@ export interface StatRow {
   server?: Server;
   /** Unix ms used for ages and rates, so one dump is consistent. */
   now: number;
+  /**
+   * Whether addr/cookie/algo may be shown: HAProxy hides them at CLI level `user` and on
+   * pages without `stats show-legends`. Undefined means shown.
+   */
+  legends?: boolean;
 }
 
 export interface StatColumn {
@@ -340,13 +345,13 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   col('agent_health', 'S', 'CGS', 'u32', 'Current server agent check level (0..fall-1=DOWN, fall..rise-1=UP)',
     (r) => agt(r)?.health),
   col('addr', 'S', 'CGS', 'str', 'Server\'s address:port, shown only if show-legends is set, or at levels oper/admin for the CLI',
-    (r) => r.server!.addressText),
+    (r) => (r.legends === false ? undefined : r.server!.addressText)),
   col('cookie', 'BS', 'CNS', 'str', 'Backend\'s cookie name or Server\'s cookie value, shown only if show-legends is set',
-    (r) => r.server ? r.server.cfg.cookie : undefined),
+    (r) => (r.legends === false || !r.server ? undefined : r.server.cfg.cookie)),
   col('mode', 'BFS', 'CGS', 'str', '\'mode\' setting (tcp/http/health/cli)',
     (r) => r.proxy.mode),
   col('algo', 'B', 'CGS', 'str', 'Backend\'s load balancing algorithm, shown only if show-legends is set, or at levels oper/admin for the CLI',
-    (r) => r.proxy.balancer?.name ?? r.proxy.cfg.balance.algorithm),
+    (r) => (r.legends === false ? undefined : r.proxy.balancer?.name ?? r.proxy.cfg.balance.algorithm)),
   col('conn_rate', 'F', 'MRP', 'u32', 'Number of new connections accepted over the last second on the frontend for this worker process',
     (r) => ctr(r).connRate.read(r.now)),
   col('conn_rate_max', 'F', 'MMP', 'u32', 'Highest value of connections per second observed since the worker process started',

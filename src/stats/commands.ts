@@ -29,7 +29,8 @@ export function parseShowStat(ctx: CliContext): { filter: RowFilter; format: 'cs
     if (a[3] !== 'proxy') return 'Invalid statistics domain.\n';
     a = [a[0], a[1], ...a.slice(4)];
   }
-  const filter: RowFilter = { ...ALL_ROWS };
+  // Addresses and algorithms are for operators: level user gets them empty, as in 2.6.
+  const filter: RowFilter = { ...ALL_ROWS, legends: ctx.level !== 'user' };
   let start = 2;
   if (a[2] !== undefined && a[3] !== undefined && a[4] !== undefined) {
     const pxArg = a[2];

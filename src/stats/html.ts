@@ -156,7 +156,7 @@ export function renderStatsPage(instance: Instance, opts: StatsPageOptions, now 
   out += `<li><a href="${u};csv;norefresh">CSV export</a><br>\n<li><a href="${u};json;norefresh">JSON export</a><br>\n</ul></td></tr></table>\n`;
 
   const scope = opts.scope && opts.scope.length > 0 ? new Set(opts.scope) : undefined;
-  const rows = statRows(instance, { ...ALL_ROWS, upOnly: !!opts.upOnly }, now);
+  const rows = statRows(instance, { ...ALL_ROWS, upOnly: !!opts.upOnly, legends: !!opts.showLegends }, now);
   for (const px of instance.proxies) {
     if (scope && !scope.has(px.name)) continue;
     const cap = px.cfg.cap === 'listen' ? 'proxy' : px.cfg.cap;

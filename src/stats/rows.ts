@@ -23,6 +23,8 @@ export interface RowFilter {
   upOnly: boolean;
   /** `no-maint`: hide servers in maintenance. */
   noMaint: boolean;
+  /** Show addr/cookie/algo (false at CLI level user); default true. */
+  legends?: boolean;
 }
 
 export const ALL_ROWS: RowFilter = { iid: -1, typeMask: -1, sid: -1, upOnly: false, noMaint: false };
@@ -36,17 +38,17 @@ export function statRows(instance: Instance, filter: RowFilter = ALL_ROWS, now =
     if (proxy.cfg.disabled) continue;
     if (filter.proxyName !== undefined && proxy.name !== filter.proxyName) continue;
     if (filter.proxyName === undefined && filter.iid !== -1 && proxy.id !== filter.iid) continue;
-    if (proxy.isFrontend && want('F')) rows.push({ kind: 'F', instance, proxy, now });
+    if (proxy.isFrontend && want('F')) rows.push({ kind: 'F', instance, proxy, now, legends: filter.legends });
     if (!proxy.isBackend) continue;
     if (want('S')) {
       for (const server of proxy.servers) {
         if (filter.sid !== -1 && server.id !== filter.sid) continue;
         if (filter.noMaint && server.inMaint) continue;
         if (filter.upOnly && (server.inMaint || !server.isRunning)) continue;
-        rows.push({ kind: 'S', instance, proxy, server, now });
+        rows.push({ kind: 'S', instance, proxy, server, now, legends: filter.legends });
       }
     }
-    if (want('B')) rows.push({ kind: 'B', instance, proxy, now });
+    if (want('B')) rows.push({ kind: 'B', instance, proxy, now, legends: filter.legends });
   }
   return rows;
 }

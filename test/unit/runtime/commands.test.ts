@@ -215,6 +215,16 @@ test('clear counters: max values (operator), everything (admin)', async () => {
   assert.equal(px.feCounters.total, 0);
 });
 
+test('show stat at level user hides addr, cookie and algo (2.6.12)', async () => {
+  const pick = (csv: string, name: string): string => csv.split('\n').find((l) => l.startsWith(name))!.split(',').slice(73, 77).join(',');
+  const user = await cli(join(fx.dir, 'user'), 'show stat');
+  assert.equal(pick(user, 'tbe,t1,'), ',,tcp,');
+  assert.equal(pick(user, 'tbe,BACKEND,'), ',,tcp,');
+  const oper = await cli(join(fx.dir, 'oper'), 'show stat');
+  assert.equal(pick(oper, 'tbe,t1,'), '127.0.0.1:28081,c1,tcp,');
+  assert.equal(pick(oper, 'tbe,BACKEND,'), ',,tcp,leastconn');
+});
+
 test('show stat arguments: unknown proxy, name filter, json wins', async () => {
   assert.equal(await run('show stat x -1 -1'), 'No such proxy.\n\n');
   assert.equal(await run('show stat domain foo'), 'Invalid statistics domain.\n\n');
