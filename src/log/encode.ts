@@ -58,10 +58,13 @@ export function int(v: number, flags: number): string {
   return flags & F_HEX ? (v >>> 0).toString(16).toUpperCase() : String(v);
 }
 
-/** An IP address; +X prints IPv4 as 8 hex digits and IPv6 as 32; empty prints `-`. */
+/**
+ * An IP address; +X prints IPv4 as 8 hex digits and IPv6 as 32; otherwise it is text
+ * (quoted with +Q, as HAProxy 2.6 prints `"127.0.0.1"`); empty prints `-`.
+ */
 export function ip(v: string, flags: number): string {
-  if (!v) return '-';
-  if (!(flags & F_HEX)) return v;
+  if (!v) return text(null, flags);
+  if (!(flags & F_HEX)) return text(v, flags);
   if (v.includes('.') && !v.includes(':')) {
     let out = '';
     for (const part of v.split('.')) out += HEX[(Number(part) >> 4) & 15] + HEX[Number(part) & 15];

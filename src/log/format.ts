@@ -15,7 +15,7 @@ import type { SampleContext, SampleValue } from '../sample/context';
 import { compileSampleExpr, parseSampleExpr, type CompiledSample } from '../sample/expr';
 import { logTimeUnavailable } from './log-time';
 import './fetches';
-import { F_ESCAPE, F_HEX, F_QUOTE, int, text } from './encode';
+import { F_ESCAPE, F_HEX, F_QUOTE, text } from './encode';
 import { findLogTag, type LogTag, type RenderEnv } from './tags';
 
 /** Formats implied by options (configuration.txt §8.2.2-8.2.4). */
@@ -148,12 +148,15 @@ function isAlpha(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** Prints a sample value: strings as text (quoted/escaped per flags), numbers, booleans as 0/1. */
+/**
+ * Prints a sample value. HAProxy converts every sample to a string and prints it as text,
+ * so +Q quotes numbers too (`%{+Q}[status]` gives `"200"`) and +X does not apply.
+ */
 function sampleText(v: SampleValue | undefined, flags: number): string {
   if (v === undefined) return text(null, flags);
   if (typeof v === 'string') return text(v, flags);
-  if (typeof v === 'number') return int(v, flags);
-  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number') return text(String(v), flags);
+  if (typeof v === 'boolean') return text(v ? '1' : '0', flags);
   return text(v.toString('latin1'), flags);
 }
 

@@ -60,8 +60,7 @@ export function logStream(instance: Instance, frontend: Proxy, rec: StreamRecord
       if (l >= 0) level = l;
     }
     const rt = logRuntime(instance);
-    st.count++;
-    rt.env.logCount = st.count;
+    rt.env.logCount = st.count++;
     const line = st.format ? renderLogFormat(st.format, rec, rt.env) : legacyLine(frontend, rec);
     const sd = st.sd ? renderLogFormat(st.sd, rec, rt.env) || '-' : '-';
     dispatch(st.loggers, level, st.identity, line, sd);

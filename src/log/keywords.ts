@@ -62,7 +62,7 @@ function logLine(ctx: KeywordContext): void {
 
 /** Single-argument format keywords (`log-format`, `log-format-sd`, `error-log-format`). */
 function formatArg(ctx: KeywordContext): string | undefined {
-  if (ctx.args.length < 2) { ctx.error(`${ctx.args[0]} expects an argument.`); return undefined; }
+  if (ctx.args.length < 2 || ctx.args[1] === '') { ctx.error(`${ctx.args[0]} expects an argument.`); return undefined; }
   if (ctx.args.length > 2) { ctx.error(`${ctx.args[0]} expects only one argument, don't forget to escape spaces!`); return undefined; }
   return ctx.args[1];
 }
@@ -76,7 +76,7 @@ registerKeywords([
   {
     name: 'log-tag', sections: ['global', ...ALL_PROXY_SECTIONS], usage: 'log-tag <string>',
     parse(ctx) {
-      if (ctx.args.length < 2) { ctx.error(`'log-tag' expects a tag for use in syslog.`); return; }
+      if (ctx.args.length < 2 || ctx.args[1] === '') { ctx.error(`'log-tag' expects a tag for use in syslog.`); return; }
       if (ctx.proxy) ctx.proxy.logTag = ctx.args[1];
       else ctx.config.global.logTag = ctx.args[1];
     },

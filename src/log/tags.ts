@@ -15,7 +15,7 @@ export interface RenderEnv {
   pid: number;
   /** Host name for %H (the system's name, as HAProxy's gethostname()). */
   hostname: string;
-  /** Lines logged so far by the frontend, this one included (%lc). */
+  /** Lines the frontend logged before this one (%lc: 0 for the first line, as HAProxy). */
   logCount: number;
 }
 
@@ -102,7 +102,8 @@ export const LOG_TAGS: readonly LogTag[] = [
   { name: 'pid', doc: 'PID', render: (_r, f, e) => int(e.pid, f) },
   { name: 'ID', doc: 'unique-id', render: (r, f) => text(r.uniqueId, f) },
   { name: 'lc', doc: 'frontend log counter', render: (_r, f, e) => int(e.logCount, f) },
-  { name: 'rt', doc: 'request_counter (HTTP req or TCP session)', render: (r, f) => int(r.id, f) },
+  // HAProxy's counter starts at 0; StreamRecord ids start at 1.
+  { name: 'rt', doc: 'request_counter (HTTP req or TCP session)', render: (r, f) => int(r.id - 1, f) },
   // Dates
   { name: 't', doc: 'date_time (with millisecond resolution)', render: (r) => dateMs(r.acceptDate) },
   { name: 'tr', http: true, doc: 'date_time of HTTP request', render: (r) => dateMs(r.requestDate) },

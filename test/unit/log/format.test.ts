@@ -58,11 +58,25 @@ test('captured headers and cookies appear in httplog', () => {
 test('modifiers: +Q quotes strings, +X prints hex, -Q removes a default, +E escapes', () => {
   const r = ok200();
   assert.equal(renderLogFormat(compile('%{+X}ci:%{+X}cp %{+Q}b %{+Q}ST %{+X}ST'), r, env), '7F000001:86D8 "app" 200 C8');
-  assert.equal(renderLogFormat(compile('%{+Q}o %b %{-Q}s %ci'), r, env), '"app" app1 127.0.0.1');
+  assert.equal(renderLogFormat(compile('%{+Q}o %b %{-Q}s %ci %{-Q}ci'), r, env), '"app" app1 "127.0.0.1" 127.0.0.1');
   r.requestLine = 'GET /a"b] HTTP/1.1';
   // `"` is #-encoded in the request line (url_encode_map); +E escapes `]`.
   assert.equal(renderLogFormat(compile('%{+E}r'), r, env), 'GET /a#22b\\] HTTP/1.1');
   assert.equal(renderLogFormat(compile('%{+X}ci', true), Object.assign(ok200(), { clientIp: '::1' }), env), '00000000000000000000000000000001');
+});
+
+test('global +Q quotes IPs, names, samples and header lists but not numbers (HAProxy 2.6.12 line)', () => {
+  // log-format "%{+Q}o %ci %b %{+X}Ts %ID %H %lc %rt %HPO %{+Q}HM %{+E}r %hrl %hsl %CC %[src] %{+Q}[fe_name] %Tq %Td %U %bi %{+X}bp"
+  // with `capture request header Host len 20` and `... User-Agent len 10`, first request of the process.
+  const r = ok200();
+  Object.assign(r, {
+    id: 1, frontendName: 'u', frontendTransport: 'u', acceptDate: 1795729410000, uri: '/p%22?x=1', requestLine: 'GET /p%22?x=1 HTTP/1.1',
+    capturedRequestHeaders: ['h.example', 'ab"c{d}|e'], th: 0, ti: 0, tq: 0, tw: 0, tc: 0, tr: 1, tt: 1, bytesIn: 86,
+    backendSrcIp: '127.0.0.1', backendSrcPort: 55604,
+  });
+  const f = compile('%{+Q}o %ci %b %{+X}Ts %ID %H %lc %rt %HPO %{+Q}HM %{+E}r %hrl %hsl %CC %[src] %{+Q}[fe_name] %Tq %Td %U %bi %{+X}bp');
+  assert.equal(renderLogFormat(f, r, { pid: 1, hostname: 'vm', logCount: 0 }),
+    '"127.0.0.1" "app" 6B08A802 "" "vm" 0 0 "/p%22" "GET" "GET /p%22?x=1 HTTP/1.1" "h.example" "ab#22c#7Bd#7D#7Ce" "" "127.0.0.1" "u" 0 0 86 "127.0.0.1" D934');
 });
 
 test('separators collapse around empty values; text, %% and leading spaces', () => {
@@ -96,7 +110,8 @@ test('dates and timers: %t %T %Ts %ms %Tq %Td %Tt, %rc with redispatch', () => {
 
 test('process values and absent values: %pid %H %ID %lc %si %bi', () => {
   const r = noSrv503();
-  assert.equal(renderLogFormat(compile('%pid %H %ID %lc %si:%sp %bi:%bp %{+Q}ID'), r, env), '7590 vm - 1 -:- -:- ""');
+  r.id = 1;
+  assert.equal(renderLogFormat(compile('%pid %H %ID %lc %si:%sp %bi:%bp %{+Q}ID %rt'), r, env), '7590 vm - 1 -:- -:- "" 0');
 });
 
 test('sample expressions %[...] evaluate against rec.sample', () => {

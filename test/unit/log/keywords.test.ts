@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../../../src/modules';
+import '../../../src/proxy/keywords';
+import '../../../src/log/register';
 import { parseString } from '../../../src/config/parser';
 import { validateConfig } from '../../../src/config/validate';
 import { formatDiagnostic, type Diagnostics } from '../../../src/config/diagnostics';
