@@ -13,3 +13,4 @@ import './checks/keywords';
 import './lb/keywords';
 import './acl/keywords';
 import './runtime/commands';
+import './proxy/http/rules/index';

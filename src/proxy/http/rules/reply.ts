@@ -50,7 +50,7 @@ export function parseReplyArgs(args: string[], from: number, defStatus: number, 
       r.statusSet = true;
     } else if (w === 'content-type') {
       const v = args[++i];
-      if (v === undefined) return `'content-type' expects <type> as argument`;
+      if (v === undefined) return `'content-type' expects <ctype> as argument`;
       r.contentType = v;
     } else if (w === 'string' || w === 'lf-string' || w === 'file' || w === 'lf-file' || w === 'errorfile' || w === 'errorfiles') {
       const v = args[++i];
@@ -65,15 +65,17 @@ export function parseReplyArgs(args: string[], from: number, defStatus: number, 
       const v = args[++i];
       if (n === undefined || v === undefined) return `'hdr' expects <name> and <value> as arguments`;
       const ln = n.toLowerCase();
-      if (ln === 'content-length' || ln === 'transfer-encoding') return `header '${n}' not allowed`;
+      // HAProxy warns and ignores these: the reply computes its own framing.
+      if (ln === 'content-length' || ln === 'transfer-encoding') continue;
       r.hdrs.push([n, v]);
     } else {
-      return `'${args[0] ?? ''}' expects ... but got '${w}'`;
+      // Unknown word: keywords.ts reports it in HAProxy's "expects if/unless" form.
+      return `\0${w}`;
     }
   }
   if ((r.body?.kind === 'string' || r.body?.kind === 'lf-string' || r.body?.kind === 'file' || r.body?.kind === 'lf-file') && r.contentType === undefined) {
     // HAProxy refuses a body without a type (http_parse_http_reply).
-    return `a content-type must be defined if a payload is set`;
+    return `a content type must be defined when non-empty payload is configured`;
   }
   if ((r.body?.kind === 'errorfile' || r.body?.kind === 'errorfiles' || r.body?.kind === 'default-errorfiles') && (r.hdrs.length || r.contentType !== undefined)) {
     return `'${r.body.kind}' cannot be combined with 'content-type' or 'hdr'`;

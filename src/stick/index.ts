@@ -1,0 +1,2 @@
+/** Stick tables: registration entry (imported by src/proxy/http/rules/index.ts). */
+export {};
