@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { tempDir, pollUntil } from '../harness';
+import { tempDir, pollUntil, startFulcrum, freePorts } from '../harness';
 import { haveCommand, startCliServer, socat, TmuxSession } from './clients';
 
 const CONFIG = `
@@ -52,5 +52,41 @@ test('hatop shows the servers and its hotkeys disable/enable/reweight a server',
     tmux.kill();
     await srv.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hatop against bin/fulcrum: rows, F10 puts the server in MAINT, F9 back', { skip }, async () => {
+  const [fePort, s1, s2] = await freePorts(3);
+  const fp = await startFulcrum(`
+global
+    stats socket {{DIR}}/admin level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend main
+    bind 127.0.0.1:${fePort}
+    default_backend app
+backend app
+    server app1 127.0.0.1:${s1}
+    server app2 127.0.0.1:${s2}
+`, { waitSocket: '{{DIR}}/admin' });
+  const sock = join(fp.dir, 'admin');
+  const tmux = new TmuxSession(`hatop -s ${sock} -i 1`);
+  try {
+    await pollUntil(() => /\napp2 +1 /.test(tmux.capture()), 'hatop server rows', 10000);
+    assert.match(tmux.capture(), /\n>>> main\n/);
+    // Lines: '>>> main', FRONTEND, blank, '>>> app', app1: the cursor starts on the first.
+    tmux.keys('Down', 'Down', 'Down', 'Down');
+    tmux.keys('F10');
+    await pollUntil(() => statusOf(sock, 'app1') === 'MAINT', 'app1 in MAINT after F10', 8000);
+    await fp.waitForOutput(/Server app\/app1 is going DOWN for maintenance\./);
+    tmux.keys('F9');
+    await pollUntil(() => statusOf(sock, 'app1') === 'no check', 'app1 back after F9', 8000);
+    tmux.keys('q');
+  } finally {
+    tmux.kill();
+    await fp.stop();
   }
 });
