@@ -37,6 +37,7 @@ test('log lines: bad facility, level, minlevel, len, format, arguments (HAProxy 
     ['no log foo', "parsing [c.cfg:10] : log : 'no log' does not expect arguments"],
     ['log-tag', "parsing [c.cfg:10] : 'log-tag' expects a tag for use in syslog."],
     ['log-format', 'parsing [c.cfg:10] : log-format expects an argument.'],
+    ['log-format ""', 'parsing [c.cfg:10] : log-format expects an argument.'],
     ['log-format %ci %', "parsing [c.cfg:10] : log-format expects only one argument, don't forget to escape spaces!"],
     ['log-format-sd', 'parsing [c.cfg:10] : log-format-sd expects an argument.'],
     ['error-log-format', 'parsing [c.cfg:10] : error-log-format expects an argument.'],
