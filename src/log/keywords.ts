@@ -60,8 +60,19 @@ function logLine(ctx: KeywordContext): void {
   } else ctx.config.global.logs.push(r);
 }
 
+/**
+ * HAProxy accepts the format directives in a backend and ignores them with a warning of its
+ * own (not the generic capability one): `backend 'b' : 'log-format' directive is ignored in backends.`
+ */
+function ignoredInBackend(ctx: KeywordContext, what: string): boolean {
+  if (ctx.section !== 'backend') return false;
+  ctx.warning(`backend '${ctx.sectionName}' : '${what}' directive is ignored in backends.`);
+  return true;
+}
+
 /** Single-argument format keywords (`log-format`, `log-format-sd`, `error-log-format`). */
 function formatArg(ctx: KeywordContext): string | undefined {
+  if (ignoredInBackend(ctx, ctx.args[0])) return undefined;
   if (ctx.args.length < 2 || ctx.args[1] === '') { ctx.error(`${ctx.args[0]} expects an argument.`); return undefined; }
   if (ctx.args.length > 2) { ctx.error(`${ctx.args[0]} expects only one argument, don't forget to escape spaces!`); return undefined; }
   return ctx.args[1];
@@ -88,7 +99,7 @@ registerKeywords([
     },
   },
   {
-    name: 'log-format', sections: FRONTEND_SECTIONS, usage: 'log-format <string>',
+    name: 'log-format', sections: ALL_PROXY_SECTIONS, usage: 'log-format <string>',
     parse(ctx) {
       const v = formatArg(ctx);
       if (v === undefined) return;
@@ -100,7 +111,7 @@ registerKeywords([
     },
   },
   {
-    name: 'log-format-sd', sections: FRONTEND_SECTIONS, usage: 'log-format-sd <string>',
+    name: 'log-format-sd', sections: ALL_PROXY_SECTIONS, usage: 'log-format-sd <string>',
     parse(ctx) {
       const v = formatArg(ctx);
       if (v === undefined) return;
@@ -110,7 +121,7 @@ registerKeywords([
     },
   },
   {
-    name: 'error-log-format', sections: FRONTEND_SECTIONS, usage: 'error-log-format <string>',
+    name: 'error-log-format', sections: ALL_PROXY_SECTIONS, usage: 'error-log-format <string>',
     parse(ctx) {
       const v = formatArg(ctx);
       if (v === undefined) return;
@@ -121,19 +132,14 @@ registerKeywords([
   },
 ]);
 
-/** `option httplog [clf]`, `option httpslog`, `option tcplog`: set the implied format. */
+/**
+ * `option httplog [clf]`, `option httpslog`, `option tcplog`: set the implied format. They
+ * take no `no`/`default` prefix (HAProxy: "negation/default is not supported"), and a later
+ * `log-format` replaces them.
+ */
 function impliedFormat(ctx: KeywordContext, origin: FormatOrigin, format: string): void {
   const p = ctx.proxy!;
   const lc = proxyLogConfig(p);
-  if (ctx.negated || ctx.reset) {
-    // `no option httplog` only undoes a format this option family set.
-    if (lc.formatOrigin && lc.formatOrigin !== 'explicit') {
-      p.logFormat = undefined;
-      lc.formatOrigin = undefined;
-      lc.formatSrc = undefined;
-    }
-    return;
-  }
   p.logFormat = format;
   lc.formatOrigin = origin;
   lc.formatSrc = ctx.src;
@@ -141,7 +147,7 @@ function impliedFormat(ctx: KeywordContext, origin: FormatOrigin, format: string
 
 registerFamily('option', [
   {
-    name: 'httplog', sections: FRONTEND_SECTIONS, negatable: true, usage: 'option httplog [clf]',
+    name: 'httplog', sections: FRONTEND_SECTIONS, usage: 'option httplog [clf]',
     parse(ctx) {
       const arg = ctx.args[2];
       if (arg !== undefined && arg !== 'clf') { ctx.error(`keyword 'httplog' only supports option 'clf'.`); return; }
@@ -151,20 +157,21 @@ registerFamily('option', [
     },
   },
   {
-    name: 'httpslog', sections: FRONTEND_SECTIONS, negatable: true, usage: 'option httpslog',
+    name: 'httpslog', sections: FRONTEND_SECTIONS, usage: 'option httpslog',
     parse(ctx) {
       if (ctx.args.length > 2) { ctx.error(`'option httpslog' cannot handle unexpected argument '${ctx.args[2]}'.`); return; }
       impliedFormat(ctx, 'httpslog', HTTPSLOG_FORMAT);
     },
   },
   {
-    name: 'tcplog', sections: FRONTEND_SECTIONS, negatable: true, usage: 'option tcplog',
+    name: 'tcplog', sections: ALL_PROXY_SECTIONS, usage: 'option tcplog',
     parse(ctx) {
+      if (ignoredInBackend(ctx, 'option tcplog')) return;
       if (ctx.args.length > 2) { ctx.error(`'option tcplog' cannot handle unexpected argument '${ctx.args[2]}'.`); return; }
       impliedFormat(ctx, 'tcplog', TCPLOG_FORMAT);
     },
   },
-  ...booleanOptions(['dontlognull'], ALL_PROXY_SECTIONS),
+  ...booleanOptions(['dontlognull'], FRONTEND_SECTIONS),
 ]);
 
 /** HAProxy's word for a proxy in config messages. */

@@ -42,11 +42,21 @@ test('log lines: bad facility, level, minlevel, len, format, arguments (HAProxy 
     ['log-format-sd', 'parsing [c.cfg:10] : log-format-sd expects an argument.'],
     ['error-log-format', 'parsing [c.cfg:10] : error-log-format expects an argument.'],
     ['option httplog foo', "parsing [c.cfg:10] : keyword 'httplog' only supports option 'clf'."],
+    ['no option httplog', "parsing [c.cfg:10]: negation/default is not supported for option 'httplog'."],
+    ['default option tcplog', "parsing [c.cfg:10]: negation/default is not supported for option 'tcplog'."],
     ['option tcplog foo', "parsing [c.cfg:10] : 'option tcplog' cannot handle unexpected argument 'foo'."],
   ];
   for (const [line, msg] of cases) {
     const { out } = load(FE(line));
     assert.ok(out.some((l) => l.endsWith(msg)), `${line}\n  expected: ${msg}\n  got: ${out.join('\n       ')}`);
+  }
+});
+
+test('format directives in a backend are ignored with HAProxy\'s own warning', () => {
+  for (const kw of ['log-format %ci', 'log-format-sd x', 'error-log-format %ci', 'option tcplog']) {
+    const { out } = load(`defaults\n  mode http\nbackend b\n  ${kw}\n`);
+    const name = kw.startsWith('option') ? 'option tcplog' : kw.split(' ')[0];
+    assert.ok(out.some((l) => l.includes('[WARNING]') && l.endsWith(`parsing [c.cfg:4] : backend 'b' : '${name}' directive is ignored in backends.`)), out.join('\n'));
   }
 });
 
@@ -86,8 +96,9 @@ test('effective format: explicit log-format, httplog, clf, tcplog, legacy defaul
   const { config, out } = load(FE('log global\n  option httplog', 'tcp'));
   assert.equal(effectiveFormat(config.proxies[0]), TCPLOG_FORMAT);
   assert.ok(out.some((l) => l.endsWith("parsing [c.cfg:11] : 'option httplog' not usable with frontend 'f' (needs 'mode http'). Falling back to 'option tcplog'.")), out.join('\n'));
-  // log-format overrides a previous option httplog; `no option httplog` does not remove an explicit format.
-  const o = load(FE('option httplog\n  log-format %ci\n  no option httplog')).config.proxies[0];
+  // log-format overrides a previous option httplog, and an option overrides a previous log-format.
+  assert.equal(effectiveFormat(load(FE('log-format %ci\n  option tcplog')).config.proxies[0]), TCPLOG_FORMAT);
+  const o = load(FE('option httplog\n  log-format %ci')).config.proxies[0];
   assert.equal(effectiveFormat(o), '%ci');
   assert.equal(proxyLogConfig(o).formatOrigin, 'explicit');
 });
