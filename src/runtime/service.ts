@@ -4,13 +4,16 @@
  */
 
 import type net from 'node:net';
-import { unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { registerService, type Instance } from '../process/instance';
 import { CliSlots, openStatsSocket, socketName } from './socket';
 import { logPrefix } from '../config/diagnostics';
 
 /** strerror() wording of the usual bind errors. */
-function errnoText(e: NodeJS.ErrnoException): string {
+function errnoText(e: NodeJS.ErrnoException, path?: string): string {
+  // libuv reports a UNIX bind in a missing directory as EACCES; the kernel said ENOENT.
+  if (e.code === 'EACCES' && path && !existsSync(dirname(path))) return 'No such file or directory';
   switch (e.code) {
     case 'ENOENT': return 'No such file or directory';
     case 'EACCES': return 'Permission denied';
@@ -50,7 +53,7 @@ registerService({
       } catch (e) {
         failed = true;
         const kind = cfg.address.family === 'unix' ? 'UNIX socket' : cfg.address.family === 'abns' ? 'ABNS socket' : 'socket';
-        process.stderr.write(`${logPrefix('alert')}Binding [${cfg.src.file}:${cfg.src.line}] for frontend GLOBAL: cannot bind ${kind} (${errnoText(e as NodeJS.ErrnoException)}) [${socketName(cfg)}]\n`);
+        process.stderr.write(`${logPrefix('alert')}Binding [${cfg.src.file}:${cfg.src.line}] for frontend GLOBAL: cannot bind ${kind} (${errnoText(e as NodeJS.ErrnoException, cfg.address.family === 'unix' ? cfg.address.path : undefined)}) [${socketName(cfg)}]\n`);
       }
     }
     if (failed) {
