@@ -170,7 +170,7 @@ function parseHttpSend(a: string[]): ParsedRule {
       r.headers.push([v, a[i + 2]]);
       i += 2;
     } else {
-      return { error: `'http-check send' expects 'comment', 'meth', 'uri', 'uri-lf', 'ver', 'hdr', 'body' or 'body-lf' but got '${w}' as argument.` };
+      return { error: `'http-check send' : expects 'comment', 'meth', 'uri', 'uri-lf', 'ver', 'hdr', 'body' or 'body-lf' but got '${w}' as argument..` };
     }
   }
   return { rule: r };
@@ -182,7 +182,7 @@ export function parseHttpCheck(a: string[]): ParsedRule | { flag: 'disable-on-40
   const rest = a.slice(1);
   switch (action) {
     case 'comment':
-      if (rest[0] === undefined) return { error: `'http-check comment' expects a string as argument.` };
+      if (rest[0] === undefined) return { error: `'http-check comment' : expects a string as argument.` };
       return { rule: { type: 'comment', text: rest[0] } };
     case 'connect': return parseConnect('http-check', rest);
     case 'send': return parseHttpSend(rest);

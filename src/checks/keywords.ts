@@ -8,10 +8,10 @@
  * protocol, the `checks` service and the CLI commands of checks/.
  */
 
-import { registerFamily, registerServerKeywords, BACKEND_SECTIONS, type KeywordContext, type SectionKeyword, type ServerKeyword } from '../config/registry';
+import { registerFamily, registerServerKeywords, BACKEND_SECTIONS, type KeywordContext, type ParamContext, type SectionKeyword, type ServerKeyword } from '../config/registry';
 import { registerPostCheck } from '../config/validate';
 import { isBackend } from '../config/model';
-import { parseTime, parseInteger } from '../config/units';
+import { parseTime } from '../config/units';
 import { checksOf } from './config';
 import { parseTcpCheck } from './tcp';
 import { parseHttpCheck, parseHttpchkArgs } from './http';
@@ -52,7 +52,7 @@ registerFamily('option', [
   checkOption('tcp-check'),
   checkOption('pgsql-check', (ctx, a) => {
     if (a[0] !== 'user' || a[1] === undefined) {
-      ctx.error(`'option pgsql-check' ${a[0] === 'user' ? "missing value after 'user'" : "only supports optional values: 'user'"}.`);
+      ctx.error(`'option pgsql-check' expects 'user <username>' as argument.`);
       return false;
     }
     return true;
@@ -60,9 +60,10 @@ registerFamily('option', [
   checkOption('redis-check'),
   checkOption('mysql-check', (ctx, a) => {
     if (a.length === 0) return true;
-    if (a[0] !== 'user' || a[1] === undefined) { ctx.error(`'option mysql-check' only supports optional values: 'user'.`); return false; }
+    if (a[0] !== 'user') { ctx.error(`'option mysql-check' only supports optional values: 'user' (got '${a[0]}').`); return false; }
+    if (a[1] === undefined) { ctx.error(`'option mysql-check' expects 'user <username>' as argument.`); return false; }
     if (a[2] !== undefined && a[2] !== 'post-41' && a[2] !== 'pre-41') {
-      ctx.error(`'option mysql-check user <username>' only supports optional values: 'post-41' and 'pre-41'.`);
+      ctx.error(`keyword 'user' only supports 'post-41' and 'pre-41' (got '${a[2]}').`);
       return false;
     }
     return true;
@@ -114,6 +115,11 @@ registerFamily('http-check', [
 // Server keywords (stored in ServerConfig.options under their own names)
 // ---------------------------------------------------------------------------------------
 
+/** HAProxy's prefix of server keyword errors: `'server be/srv' : ` (printed `[file:line] : ...`). */
+function where(s: { name: string }, c: ParamContext): string {
+  return c.isDefaultServer ? `'default-server'` : `'server ${c.proxy.name}/${s.name}'`;
+}
+
 function flag(name: string, value: boolean, key = name.replace(/^no-/, '')): ServerKeyword {
   return { name, argCount: 0, defaultServerOk: true, parse: (s) => { s.options[key] = value; } };
 }
@@ -123,8 +129,8 @@ function timeKw(name: string): ServerKeyword {
     name, argCount: 1, defaultServerOk: true,
     parse(s, a, c) {
       const r = parseTime(a[0]);
-      if (r.error !== undefined) { c.error(`'${name}' : ${r.error}.`); return; }
-      if (r.value === 0) { c.error(`'${name}' : invalid value 0, must be > 0.`); return; }
+      if (r.error !== undefined) { c.error(`${where(s, c)} : '${name}' : ${r.error}.`, 'bare'); return; }
+      if (r.value === 0) { c.error(`${where(s, c)} : invalid value 0 for argument '${name}' of server ${s.name}..`, 'bare'); return; }
       s.options[name] = r.value;
     },
   };
@@ -134,7 +140,7 @@ function choiceKw(name: string, choices: string[], expects: string): ServerKeywo
   return {
     name, argCount: 1, defaultServerOk: true,
     parse(s, a, c) {
-      if (!choices.includes(a[0])) { c.error(`'${name}' expects ${expects} but got '${a[0]}'.`); return; }
+      if (!choices.includes(a[0])) { c.error(`${where(s, c)} : '${name}' expects ${expects} but got '${a[0]}'.`, 'bare'); return; }
       s.options[name] = a[0];
     },
   };
@@ -146,9 +152,9 @@ registerServerKeywords([
   {
     name: 'agent-port', argCount: 1, defaultServerOk: true,
     parse(s, a, c) {
-      const n = parseInteger(a[0], 1, 65535);
-      if (n.error !== undefined) { c.error(`'agent-port' expects a port number as argument.`); return; }
-      s.options['agent-port'] = n.value;
+      // HAProxy reads it with atoi(): no error for junk (the agent then has no port).
+      const n = Number.parseInt(a[0], 10);
+      s.options['agent-port'] = Number.isFinite(n) && n > 0 && n <= 65535 ? n : 0;
     },
   },
   timeKw('agent-inter'),
@@ -156,7 +162,7 @@ registerServerKeywords([
   {
     name: 'agent-addr', argCount: 1, defaultServerOk: true,
     parse(s, a, c) {
-      if (!/^[0-9.]+$|:/.test(a[0])) { c.error(`parsing agent-addr failed. Check if '${a[0]}' is correct address.`); return; }
+      if (!/^[0-9.]+$|:/.test(a[0])) { c.error(`${where(s, c)} : parsing agent-addr failed. Check if '${a[0]}' is correct address..`, 'bare'); return; }
       s.options['agent-addr'] = a[0];
     },
   },
@@ -170,14 +176,14 @@ registerServerKeywords([
   flag('check-via-socks4', true),
   choiceKw('on-marked-down', ['shutdown-sessions'], "'shutdown-sessions'"),
   choiceKw('on-marked-up', ['shutdown-backup-sessions'], "'shutdown-backup-sessions'"),
-  choiceKw('on-error', ['fastinter', 'fail-check', 'sudden-death', 'mark-down'], "'fastinter', 'fail-check', 'sudden-death' or 'mark-down'"),
-  choiceKw('observe', ['none', 'layer4', 'layer7'], "'none', 'layer4', 'layer7'"),
+  choiceKw('on-error', ['fastinter', 'fail-check', 'sudden-death', 'mark-down'], "one of 'fastinter', 'fail-check', 'sudden-death' or 'mark-down'"),
+  choiceKw('observe', ['none', 'layer4', 'layer7'], "one of 'none', 'layer4', 'layer7'"),
   {
     name: 'error-limit', argCount: 1, defaultServerOk: true,
     parse(s, a, c) {
-      const n = parseInteger(a[0], 1);
-      if (n.error !== undefined) { c.error(`'error-limit' expects an integer argument greater than 0.`); return; }
-      s.options['error-limit'] = n.value;
+      const n = Number.parseInt(a[0], 10);
+      if (!(n > 0)) { c.error(`${where(s, c)} : error-limit has to be > 0..`, 'bare'); return; }
+      s.options['error-limit'] = n;
     },
   },
 ]);
@@ -204,7 +210,7 @@ registerPostCheck('checks', (config, diag) => {
       if (hasPort || isPath) continue;
       const first = c.type === 'tcp-check' ? c.tcpRules.find((r) => r.type !== 'comment') : undefined;
       if (!first || first.type !== 'connect' || !first.port) {
-        diag.alert(`config : ${typeWord} '${p.name}': server '${s.name}' has neither service port nor check port${first ? " nor tcp_check rule 'connect' with port information" : ''}.`);
+        diag.alert(`config: ${typeWord} '${p.name}': server '${s.name}' has neither service port nor check port${first ? " nor tcp_check rule 'connect' with port information" : ''}.`);
       }
     }
   }

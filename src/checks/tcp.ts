@@ -35,16 +35,18 @@ export function parseConnect(kw: string, a: string[]): ParsedRule {
     else if (w === 'ssl') r.ssl = true;
     else if (w === 'port' || w === 'addr' || w === 'sni' || w === 'alpn' || w === 'proto' || w === 'comment') {
       const v = next();
-      if (v === undefined) return { error: `'${kw} connect' : '${w}' expects an argument.` };
+      if (v === undefined) {
+        return { error: w === 'port' ? `'${kw} connect' : 'port' expects a port number or a sample expression as argument..` : `'${kw} connect' : '${w}' expects a string as argument.` };
+      }
       if (w === 'port') {
         const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 65535) return { error: `'${kw} connect' : invalid port '${v}'.` };
+        if (!/^\d+$/.test(v) || n < 1 || n > 65535) return { error: `'${kw} connect' : expects a valid port number (got '${v}').` };
         r.port = n;
       } else if (w === 'addr') r.addr = v.replace(/^ipv4@|^ipv6@/, '');
       else if (w === 'sni') r.sni = v;
       else if (w === 'comment') r.comment = v;
     } else {
-      return { error: `'${kw} connect' expects 'comment', 'port', 'addr', 'send-proxy', 'via-socks4', 'ssl', 'sni', 'alpn', 'proto', 'linger' or 'default' but got '${w}' as argument.` };
+      return { error: `'${kw} connect' : expects 'comment', 'port', 'addr', 'send-proxy', 'ssl', 'sni', 'alpn' or 'via-socks4', 'linger', 'default' but got '${w}' as argument..` };
     }
   }
   return { rule: r };
@@ -52,15 +54,26 @@ export function parseConnect(kw: string, a: string[]): ParsedRule {
 
 /** `send <data>`, `send-lf <fmt>`, `send-binary <hex>` with an optional `comment C`. */
 export function parseSend(kw: string, action: string, a: string[]): ParsedRule {
-  if (a[0] === undefined) return { error: `'${kw} ${action}' expects a ${action.startsWith('send-binary') ? 'binary string' : 'string'} as argument.` };
+  if (a[0] === undefined) return { error: `'${kw} ${action}' : '${action.startsWith('send-binary') ? 'binary string' : 'string'}' expects a ${action} as argument.` };
   let comment: string | undefined;
   if (a[1] === 'comment') comment = a[2];
   else if (a[1] !== undefined) return { error: `'${kw} ${action}' : unknown argument '${a[1]}'.` };
   let encoding: SendRule['encoding'] = action === 'send-lf' || action === 'send-binary-lf' ? 'lf' : action === 'send-binary' ? 'hex' : 'text';
-  if (encoding === 'hex' && !/^([0-9a-fA-F]{2})*$/.test(a[0])) return { error: `'${kw} ${action}' : invalid binary string '${a[0]}'.` };
+  if (encoding === 'hex') {
+    const bad = /[^0-9a-fA-F]/.exec(a[0]);
+    if (bad) return { error: `'${kw} ${action}' : '${a[0]}' invalid binary string (an hex digit is expected (found '${bad[0]}')).` };
+    if (a[0].length % 2) return { error: `'${kw} ${action}' : '${a[0]}' invalid binary string (an even number of hex digit is expected).` };
+  }
   if (action === 'send-binary-lf') encoding = 'lf';
   return { rule: { type: 'send', data: a[0], encoding, comment } };
 }
+
+/** Statuses HAProxy accepts after ok-status / error-status / tout-status. */
+const STATUS_CHOICES: Record<string, string[]> = {
+  'ok-status': ['L4OK', 'L6OK', 'L7OK', 'L7OKC'],
+  'error-status': ['L4CON', 'L6RSP', 'L7RSP', 'L7STS'],
+  'tout-status': ['L4TOUT', 'L6TOUT', 'L7TOUT'],
+};
 
 /** Match methods allowed after `expect`, per family. */
 const TCP_MATCHES = ['string', 'rstring', 'binary', 'rbinary', 'string-lf', 'binary-lf'];
@@ -79,17 +92,17 @@ export function parseExpect(kw: string, a: string[], http: boolean): ParsedRule 
     if (w === '!') { r.inverse = true; continue; }
     if (matches.includes(w)) {
       const p = a[++i];
-      if (p === undefined) return { error: `'${kw} expect ${w}' expects <pattern> as an argument.` };
+      if (p === undefined) return { error: `'${kw} expect' : '${w}' expects a <pattern> as argument.` };
       r.kind = (http ? 'http-' : '') + w.replace(/-lf$/, '');
       r.pattern = p;
-      if (w === 'binary' && !/^([0-9a-fA-F]{2})*$/.test(p)) return { error: `'${kw} expect binary' : invalid binary string '${p}'.` };
+      if (w === 'binary' && !/^([0-9a-fA-F]{2})*$/.test(p)) return { error: `'${kw} expect' : '${p}' invalid binary string.` };
       if (w === 'rstring' || w === 'rbinary' || w === 'rstatus') {
-        try { new RegExp(p); } catch (e) { return { error: `'${kw} expect ${w}' : regex '${p}' : ${(e as Error).message}.` }; }
+        try { new RegExp(p); } catch (e) { return { error: `'${kw} expect' : regex '${p}' is invalid (error=${(e as Error).message}).` }; }
       }
       if (w === 'hdr' || w === 'fhdr') {
         // hdr name [-m meth] <fmt> [value [-m meth] <fmt>]
         const extra: Record<string, string> = {};
-        if (p !== 'name') return { error: `'${kw} expect ${w}' expects 'name' as first argument.` };
+        if (p !== 'name') return { error: `'${kw} expect' : '${w}' expects at the name keyword as first argument followed by a pattern.` };
         i++;
         if (a[i] === '-m') { extra.nameMeth = a[i + 1] ?? 'str'; i += 2; }
         if (a[i] === undefined) return { error: `'${kw} expect ${w}' : 'name' expects <fmt> as argument.` };
@@ -109,26 +122,36 @@ export function parseExpect(kw: string, a: string[], http: boolean): ParsedRule 
     const v = a[i + 1];
     const needs = ['min-recv', 'comment', 'ok-status', 'error-status', 'tout-status', 'on-success', 'on-error', 'status-code'];
     if (!needs.includes(w)) {
-      return { error: `'${kw} expect' only supports ${http ? "'min-recv', 'comment', 'ok-status', 'error-status', 'tout-status', 'on-success', 'on-error', 'status-code', '!' followed by 'status', 'rstatus', 'hdr', 'fhdr', 'string' or 'rstring'" : "'min-recv', 'comment', 'ok-status', 'error-status', 'tout-status', 'on-success', 'on-error', 'status-code', '!' followed by 'string', 'rstring', 'binary' or 'rbinary'"} but got '${w}' as argument.` };
+      // HAProxy 2.6's wording, quotes and double period included.
+      return {
+        error: http
+          ? `'${kw} expect' : 'only supports min-recv, [!]string', '[!]rstring', '[!]string-lf', '[!]status', '[!]rstatus', [!]hdr, [!]fhdr or comment but got '${w}' as argument..`
+          : `'${kw} expect' : 'only supports min-recv, '[!]binary', '[!]string', '[!]rstring', '[!]string-lf''[!]rbinary', '[!]binary-lf' or comment but got '${w}' as argument..`,
+      };
     }
     if (v === undefined) return { error: `'${kw} expect ${w}' expects an argument.` };
     i++;
     if (w === 'min-recv') {
-      if (!/^-?\d+$/.test(v)) return { error: `'${kw} expect min-recv' expects an integer as an argument.` };
-      const n = Number(v);
+      // atoi() in HAProxy: junk reads as 0; negative means "no minimum".
+      const n = Number.parseInt(v, 10) || 0;
       if (n >= 0) r.minRecv = n;
     } else if (w === 'comment') r.comment = v;
     else if (w === 'on-success') r.onSuccess = v;
     else if (w === 'on-error') r.onError = v;
     else if (w === 'status-code') r.statusCode = v;
     else {
-      if (!isCheckStatus(v)) return { error: `'${kw} expect ${w}' only supports 'L4OK', 'L6OK', 'L7OK' or 'L7OKC' status (got '${v}').` };
+      const allowed = STATUS_CHOICES[w];
+      if (!isCheckStatus(v) || !allowed.includes(v)) {
+        const list = allowed.map((x) => `'${x}'`);
+        const text = list.length === 3 ? `${list[0]}, ${list[1]} or ${list[2]}` : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+        return { error: `'${kw} expect' : '${w}' only supports ${text} status (got '${v}')..` };
+      }
       if (w === 'ok-status') r.okStatus = v;
       else if (w === 'error-status') r.errorStatus = v;
       else r.toutStatus = v;
     }
   }
-  if (!r.kind) return { error: `'${kw} expect' expects a pattern type (${matches.join(', ')}).` };
+  if (!r.kind) return { error: `'${kw} expect' : expects at least a matching pattern as arguments.` };
   return { rule: r };
 }
 
@@ -138,7 +161,7 @@ export function parseTcpCheck(a: string[]): ParsedRule | { ignore: true } {
   const rest = a.slice(1);
   switch (action) {
     case 'comment':
-      if (rest[0] === undefined) return { error: `'tcp-check comment' expects a string as argument.` };
+      if (rest[0] === undefined) return { error: `'tcp-check comment' : expects a string as argument.` };
       return { rule: { type: 'comment', text: rest[0] } };
     case 'connect': return parseConnect('tcp-check', rest);
     case 'send': case 'send-lf': case 'send-binary': case 'send-binary-lf': return parseSend('tcp-check', action, rest);
