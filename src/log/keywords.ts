@@ -88,6 +88,7 @@ registerKeywords([
     name: 'log-tag', sections: ['global', ...ALL_PROXY_SECTIONS], usage: 'log-tag <string>',
     parse(ctx) {
       if (ctx.args.length < 2 || ctx.args[1] === '') { ctx.error(`'log-tag' expects a tag for use in syslog.`); return; }
+      if (ctx.args.length > 2) { ctx.error(`'log-tag' cannot handle unexpected argument '${ctx.args[2]}'.`); return; }
       if (ctx.proxy) ctx.proxy.logTag = ctx.args[1];
       else ctx.config.global.logTag = ctx.args[1];
     },

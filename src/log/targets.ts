@@ -30,8 +30,11 @@ export function parseTargetAddress(target: string): TargetAddress | { error: str
   }
   const stream = /^(tcp|tcp4|tcp6|uxst|ring)@/.exec(target);
   if (stream) return { error: `'${stream[1]}@' log targets (rings and stream forwarding) are not supported by Fulcrum; use a UDP or unix datagram syslog target` };
-  const r = parseAddress(target, { portOptional: true, allowHostname: true });
+  // Port 0 means "not given" for a log target (HAProxy accepts it).
+  const r = parseAddress(target.replace(/:0$/, ''), { portOptional: true, allowHostname: true, allowRange: true });
   if (r.error !== undefined) return { error: r.error.replace(/\n$/, '') };
+  if (r.address.portOffset !== undefined) return { error: `port offset not permitted here in '${target}'` };
+  if (r.address.hasPort && r.address.portEnd !== r.address.port) return { error: `port range not permitted here in '${target}'` };
   const a = r.address;
   if (a.family === 'unix') return { kind: 'unix', path: a.path ?? '' };
   if (a.family === 'fd') return { kind: 'fd', fd: a.fd ?? 0 };
@@ -49,24 +52,26 @@ export function parseLogLine(args: string[], src: SourceRef): LogTargetConfig | 
   const addr = parseTargetAddress(target);
   if ('error' in addr) return addr;
   const t: LogTargetConfig = { target, maxLength: 1024, format: 'local', facility: '', src };
+  // HAProxy takes the options in this order only: `len`, then `format`, then `sample`.
   let i = 2;
-  for (;;) {
-    const w = args[i];
-    if (w === 'len') {
-      const v = args[i + 1] ?? '';
-      const n = /^\d+$/.test(v) ? Number(v) : NaN;
-      if (!(n >= 80 && n <= 65535)) return { error: `invalid log length '${v}', must be between 80 and 65535` };
-      t.maxLength = n;
-    } else if (w === 'format') {
-      const v = args[i + 1] ?? '';
-      if (!(SYSLOG_FORMATS as readonly string[]).includes(v)) return { error: `unknown log format '${v}'` };
-      t.format = v;
-    } else if (w === 'sample') {
-      const v = args[i + 1] ?? '';
-      const e = checkSample(v);
-      if (e) return { error: e };
-      t.sample = v;
-    } else break;
+  if (args[i] === 'len') {
+    const v = args[i + 1] ?? '';
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= 80 && n <= 65535)) return { error: `invalid log length '${v}', must be between 80 and 65535` };
+    t.maxLength = n;
+    i += 2;
+  }
+  if (args[i] === 'format') {
+    const v = args[i + 1] ?? '';
+    if (!(SYSLOG_FORMATS as readonly string[]).includes(v)) return { error: `unknown log format '${v}'` };
+    t.format = v;
+    i += 2;
+  }
+  if (args[i] === 'sample') {
+    const v = args[i + 1] ?? '';
+    const e = checkSample(v);
+    if (e) return { error: e };
+    t.sample = v;
     i += 2;
   }
   const fac = args[i];
@@ -87,19 +92,28 @@ export function parseLogLine(args: string[], src: SourceRef): LogTargetConfig | 
   return t;
 }
 
-/** Validates `R1[-R2][,R...]:SIZE`; returns an error text or ''. */
+/** Validates `R1[-R2][,R...]:SIZE` with HAProxy's messages; returns an error text or ''. */
 function checkSample(v: string): string {
-  const m = /^([0-9,-]+):(\d+)$/.exec(v);
-  if (!m) return `invalid sample expression '${v}', expects '<ranges>:<sample_size>'`;
-  const size = Number(m[2]);
-  if (size === 0) return `invalid sample size '${m[2]}'`;
+  const colon = v.indexOf(':');
+  if (colon < 0) return 'Missing sample size';
+  const ranges = v.slice(0, colon);
+  const sizeText = v.slice(colon + 1);
+  if (ranges === '') return 'no sampling ranges given';
+  if (!/^\d+$/.test(sizeText) || Number(sizeText) === 0) return `wrong sample size '${sizeText}' for sample range '${ranges}'`;
+  const size = Number(sizeText);
+  const seen: [number, number][] = [];
   let max = 0;
-  for (const range of m[1].split(',')) {
-    const [lo, hi = lo] = range.split('-');
-    const a = Number(lo);
-    const b = Number(hi);
-    if (!lo || !hi || !(a >= 1) || !(b >= a)) return `invalid range '${range}' in '${v}'`;
-    max = Math.max(max, b);
+  let offset = 0;
+  for (const range of ranges.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(range);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2] ?? m[1]) : NaN;
+    // HAProxy names the text from the failing point on (`,2` for `1,,2`).
+    if (!m || lo < 1 || hi < lo) return `wrong sample range '${range || ranges.slice(offset)}'`;
+    if (seen.some(([a, b]) => lo <= b && hi >= a)) return 'ranges are overlapping';
+    seen.push([lo, hi]);
+    max = Math.max(max, hi);
+    offset += range.length + 1;
   }
   if (size < max) return `sample size ${size} should be greater or equal to ${max} the maximum of the high ranges limits`;
   return '';
