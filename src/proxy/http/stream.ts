@@ -155,6 +155,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const s = this.sock;
     this.rec = newStreamRecord(this.sample.src, this.sample.srcPort, this.sample.dst, this.sample.dstPort, this.fe.name);
     this.rec.isHttp = true;
+    this.rec.sample = this.sample; // %[fetch] in log formats (log/format.ts)
     this.req = null;
     this.res = null;
     this.be = null;

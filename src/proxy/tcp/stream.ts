@@ -50,6 +50,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     const dstPort = addrs?.dstPort ?? sock.localPort ?? 0;
     this.rec = newStreamRecord(src, srcPort, dst, dstPort, fe.name);
     this.sample = { src, srcPort, dst, dstPort, frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance) };
+    this.rec.sample = this.sample; // %[fetch] in log formats (log/format.ts)
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => this.onClientData(d));
     sock.on('end', () => this.onClientEnd());
