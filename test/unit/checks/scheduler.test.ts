@@ -154,3 +154,23 @@ test('check port and addr are used instead of the server address', async () => {
     await srv.close();
   }
 });
+
+import { healthTarget, agentTarget } from '../../../src/checks/service';
+
+test('timeouts: with `timeout check`, connect gets min(timeout connect, inter) then timeout check; else inter for all', () => {
+  const b = buildBackend(`backend app
+    timeout connect 5s
+    timeout check 700
+    server s 127.0.0.1:80 check inter 2s agent-check agent-port 9999 agent-addr 127.0.0.3
+`);
+  const t = healthTarget(b.px, b.server('s'), 2000);
+  assert.deepEqual([t.host, t.port, t.connectTimeoutMs, t.readTimeoutMs, t.totalMs], ['127.0.0.1', 80, 2000, 700, 2000]);
+  const a = agentTarget(b.px, b.server('s'), 2000);
+  assert.deepEqual([a.host, a.port], ['127.0.0.3', 9999]);
+  const b2 = buildBackend(`backend app
+    timeout connect 500
+    server s 127.0.0.1:80 check inter 2s
+`);
+  const t2 = healthTarget(b2.px, b2.server('s'), 2000);
+  assert.deepEqual([t2.connectTimeoutMs, t2.readTimeoutMs, t2.totalMs], [2000, undefined, 2000]);
+});
