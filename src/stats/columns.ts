@@ -445,9 +445,10 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   mod('h1_total_streams', 'BF', 'MCP', 'u64', 'Total number of streams',
     (r) => http(r) ? ctr(r).reqTotal : 0),
   mod('h1_bytes_in', 'BF', 'MCP', 'u64', 'Total number of bytes received',
-    (r) => http(r) ? ctr(r).bytesIn : 0),
+    // The backend side's mux receives responses and sends requests.
+    (r) => !http(r) ? 0 : r.kind === 'B' ? ctr(r).bytesOut : ctr(r).bytesIn),
   mod('h1_bytes_out', 'BF', 'MCP', 'u64', 'Total number of bytes send',
-    (r) => http(r) ? ctr(r).bytesOut : 0),
+    (r) => !http(r) ? 0 : r.kind === 'B' ? ctr(r).bytesIn : ctr(r).bytesOut),
   mod('h1_spliced_bytes_in', 'BF', 'MCP', 'u64', 'Total number of bytes received using kernel splicing',
     () => 0),
   mod('h1_spliced_bytes_out', 'BF', 'MCP', 'u64', 'Total number of bytes sendusing kernel splicing',

@@ -44,6 +44,9 @@ export class RateCounter {
   }
 }
 
+/** Window of the time averages (HAProxy TIME_STATS_SAMPLES). */
+export const TIME_STATS_SAMPLES = 512;
+
 /** Traffic counters shared by frontends, backends and servers (unused ones stay 0). */
 export class TrafficCounters {
   /** Current sessions (scur) and its max (smax). */
@@ -86,7 +89,11 @@ export class TrafficCounters {
   readonly sessionRate = new RateCounter();
   readonly requestRate = new RateCounter();
   readonly connRate = new RateCounter();
-  /** Sliding averages over the last 1024 sessions (ms), as HAProxy's swrate: qtime/ctime/rtime/ttime. */
+  /**
+   * Sliding averages (ms) of queue/connect/response/total times, as HAProxy's
+   * swrate_add_dynamic()/swrate_avg() over the last min(samples, {@link TIME_STATS_SAMPLES})
+   * requests; updated by {@link addTimes}.
+   */
   qtime = 0;
   ctime = 0;
   rtime = 0;
@@ -115,13 +122,29 @@ export class TrafficCounters {
     this.httpResponses[cls >= 1 && cls <= 5 ? cls : 0]++;
   }
 
-  /** Feeds the sliding averages (HAProxy's swrate_add over 1024 samples, read back /1024). */
+  /** Running sums behind the averages (HAProxy keeps sums) and the samples each one saw. */
+  private readonly timeSums = [0, 0, 0, 0];
+  private readonly timeSamples = [0, 0, 0, 0];
+
+  /**
+   * Feeds one request's times (ms; negative = not measured). As HAProxy 2.6 does, the sum
+   * simply accumulates until TIME_STATS_SAMPLES samples were seen (the average is then the
+   * plain mean, rounded up), and only then becomes a sliding sum over that window.
+   */
   addTimes(q: number, c: number, r: number, t: number): void {
-    const avg = (old: number, v: number): number => old + (v - old) / 1024;
-    if (q >= 0) { this.qtime = avg(this.qtime, q); if (q > this.qtimeMax) this.qtimeMax = q; }
-    if (c >= 0) { this.ctime = avg(this.ctime, c); if (c > this.ctimeMax) this.ctimeMax = c; }
-    if (r >= 0) { this.rtime = avg(this.rtime, r); if (r > this.rtimeMax) this.rtimeMax = r; }
-    if (t >= 0) { this.ttime = avg(this.ttime, t); if (t > this.ttimeMax) this.ttimeMax = t; }
+    const add = (i: number, v: number): number => {
+      const n = ++this.timeSamples[i];
+      let sum = this.timeSums[i];
+      if (n > TIME_STATS_SAMPLES) sum -= Math.floor((sum + TIME_STATS_SAMPLES - 1) / TIME_STATS_SAMPLES);
+      sum += Math.round(v);
+      this.timeSums[i] = sum;
+      const w = Math.min(n, TIME_STATS_SAMPLES);
+      return Math.floor((sum + w - 1) / w);
+    };
+    if (q >= 0) { this.qtime = add(0, q); if (q > this.qtimeMax) this.qtimeMax = q; }
+    if (c >= 0) { this.ctime = add(1, c); if (c > this.ctimeMax) this.ctimeMax = c; }
+    if (r >= 0) { this.rtime = add(2, r); if (r > this.rtimeMax) this.rtimeMax = r; }
+    if (t >= 0) { this.ttime = add(3, t); if (t > this.ttimeMax) this.ttimeMax = t; }
   }
 
   /** `clear counters`: only the max values. */
