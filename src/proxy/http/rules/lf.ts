@@ -10,6 +10,7 @@
 import { compileLogFormat, type FormatNode } from '../../../log/format';
 import type { RenderEnv } from '../../../log/tags';
 import type { SampleValue } from '../../../sample/context';
+import { compileSampleExpr } from '../../../sample/expr';
 import type { HttpTxn } from '../hooks';
 
 /** A compiled value: renders to a string for one transaction. */
@@ -71,16 +72,21 @@ export function compileLf(source: string): LfValue | string {
     } else {
       while (j < n && isAlpha(source.charCodeAt(j))) j++;
     }
+    const open = source.indexOf('[', i);
+    if (open >= 0 && open < j && source[j - 1] === ']') {
+      // Sample expressions are compiled here rather than by the log-format compiler, which
+      // refuses fetches unavailable at log time (rules run while the request is there).
+      let err = '';
+      const fn = compileSampleExpr(source.slice(open + 1, j - 1), (m) => { err = m; });
+      if (!fn) return `failed to parse sample expression <${source.slice(open + 1)}> : ${err}`;
+      if (lit) { parts.push(lit); lit = ''; }
+      parts.push({ fn, flags: 0 } as unknown as FormatNode);
+      i = j;
+      continue;
+    }
     let err = '';
     const f = compileLogFormat(source.slice(i, j), (m) => { err = m; }, { http: true });
-    if (!f) {
-      if (err.startsWith('failed to parse sample expression <')) {
-        // HAProxy quotes the expression up to the end of the whole value.
-        const k = source.indexOf('[', i);
-        err = err.replace(/^failed to parse sample expression <[^>]*>/, `failed to parse sample expression <${source.slice(k + 1)}>`);
-      }
-      return err.endsWith('.') ? err.slice(0, -1) : err;
-    }
+    if (!f) return err.endsWith('.') ? err.slice(0, -1) : err;
     if (lit) { parts.push(lit); lit = ''; }
     for (const node of f.nodes) parts.push(node);
     i = j;
