@@ -18,6 +18,7 @@ import { newStreamRecord, type StreamRecord, type TermCause, type TermPhase } fr
 import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, isHeadError, type ParsedHead } from './parser';
 import { BodyKind, ChunkedScanner, requestBodyKind, responseBodyKind } from './framing';
 import { errorResponse, rawErrorResponse } from './error-pages';
+import { proxyErrorResponse } from './errors-config';
 import { rt, httpMode, HttpMode } from '../runtime-config';
 import { inNetwork } from '../../util/ip';
 import type { SampleContext } from '../../sample/context';
@@ -1043,7 +1044,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     this.clearTimer();
     const close = !this.reqDone || this.instance.stopping || this.mode === HttpMode.Close || (this.req?.connClose ?? true);
-    const page = errorResponse(status, close);
+    // errorfile / errorfiles / http-error of the proxy first (errors-config.ts).
+    const page = proxyErrorResponse(this.be ?? this.fe, status, close) ?? errorResponse(status, close);
     rec.bytesOut += page.length;
     this.sock.write(page);
     this.keepClient = !close;
