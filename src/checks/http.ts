@@ -8,6 +8,7 @@
 import { registerExpect, type ExpectInput, type ExpectVerdict, type HttpSendRule, type Rule } from './rules';
 import { registerCheckType, type HttpchkConfig } from './config';
 import { parseConnect, parseExpect, type ParsedRule } from './tcp';
+import { OpState, type Server } from '../proxy/server';
 
 /** A parsed HTTP response head (and body so far). */
 export interface HttpCheckResponse {
@@ -241,3 +242,24 @@ registerExpect('http-404', (_rule, i) => {
   if (r.status === 404) return { match: false, final: true, code: 404, errorInfo: r.reason, errorStatus: 'L7OKC' };
   return { match: true, final: true };
 });
+
+/**
+ * `http-check send-state`: the `X-Haproxy-Server-State` value (HAProxy check.c
+ * httpchk_build_status_header), e.g. `UP 2/3; address=10.0.0.1; port=80; name=be/srv;
+ * node=lb1; weight=1/2; scur=0/0; qcur=0`.
+ */
+export function serverStateHeader(srv: Server, node: string): string {
+  const c = srv.check;
+  let st: string;
+  if (!c || !c.enabled) st = 'no check';
+  else if (srv.opState !== OpState.Stopped) {
+    const full = c.health === c.rise + c.fall - 1;
+    const word = srv.opState === OpState.Stopping ? 'NOLB' : 'UP';
+    st = full ? word : `${word} ${c.health - c.rise + 1}/${c.fall}`;
+  } else st = c.health ? `DOWN ${c.health}/${c.rise}` : 'DOWN';
+  const px = srv.backend;
+  const tw = px.totalWeight();
+  const beconn = px.servers.reduce((n, s) => n + s.curConns, 0);
+  return `${st}; address=${srv.host}; port=${srv.port || ''}; name=${px.name}/${srv.name}; node=${node}; `
+    + `weight=${srv.eweight}/${tw.active || tw.backup}; scur=${srv.curConns}/${beconn}; qcur=${srv.queueLength}`;
+}

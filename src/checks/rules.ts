@@ -100,6 +100,8 @@ export interface CheckTarget {
   totalMs: number;
   /** Check variables for `send-lf` (`check.agent_string`, `check.smtp_cmd` ...). */
   vars?: Record<string, string>;
+  /** Headers added to HTTP check requests (`http-check send-state`). */
+  extraHeaders?: [string, string][];
 }
 
 /** What a check run found. */
@@ -226,10 +228,11 @@ function proxyHeader(v: 'v1' | 'v2'): Buffer {
  * Serialises an HTTP check request as HAProxy 2.6 does (observed): header names in lower
  * case, `connection: close` added for HTTP/1.1, `content-length` when a body is set.
  */
-export function buildHttpRequest(r: HttpSendRule): Buffer {
+export function buildHttpRequest(r: HttpSendRule, extra: [string, string][] = []): Buffer {
   let head = `${r.meth} ${r.uri} ${r.ver}\r\n`;
-  const names = new Set(r.headers.map(([n]) => n.toLowerCase()));
-  for (const [n, v] of r.headers) head += `${n.toLowerCase()}: ${v}\r\n`;
+  const all = [...r.headers, ...extra];
+  const names = new Set(all.map(([n]) => n.toLowerCase()));
+  for (const [n, v] of all) head += `${n.toLowerCase()}: ${v}\r\n`;
   if (r.body && !names.has('content-length')) head += `content-length: ${Buffer.byteLength(r.body)}\r\n`;
   if (r.ver === 'HTTP/1.1' && !names.has('connection')) head += 'connection: close\r\n';
   head += '\r\n';
@@ -412,7 +415,7 @@ class CheckRun {
     const s = this.sock;
     if (!s || this.closed) return this.outcome('SOCKERR', (this.sockErr ? errnoText(this.sockErr) : '') + this.stepSuffix(step, r));
     let buf: Buffer;
-    if (r.type === 'http-send') buf = buildHttpRequest(r);
+    if (r.type === 'http-send') buf = buildHttpRequest(r, this.t.extraHeaders);
     else if (r.encoding === 'hex') buf = Buffer.from(r.data, 'hex');
     else if (r.encoding === 'lf') buf = Buffer.from(lf(r.data, this.t.vars ?? {}), 'latin1');
     else buf = Buffer.from(r.data, 'latin1');

@@ -8,7 +8,9 @@
 import { registerService, type Instance } from '../process/instance';
 import type { Server } from '../proxy/server';
 import type { Proxy } from '../proxy/proxy';
-import { compileProxyChecks } from './config';
+import { hostname } from 'node:os';
+import { compileProxyChecks, checksOf } from './config';
+import { serverStateHeader } from './http';
 import { agentRuleset } from './agent';
 import { CheckTask, attachServerChecks, firstDelays, type CheckSettings, type ServerReactions } from './scheduler';
 import type { CheckTarget, Ruleset } from './rules';
@@ -53,8 +55,12 @@ export function healthTarget(px: Proxy, srv: Server, inter: number): CheckTarget
     connectTimeoutMs: tc !== undefined && tconn !== undefined ? Math.min(tconn, inter) : inter,
     readTimeoutMs: tc,
     totalMs: inter,
+    extraHeaders: checksOf(px.cfg).sendState ? [['X-Haproxy-Server-State', serverStateHeader(srv, nodeName)]] : undefined,
   };
 }
+
+/** `node` of the global section, else the host name (HAProxy's default). */
+let nodeName = hostname();
 
 /** Agent target: `agent-addr` (else `addr`, else the server), `agent-port`. */
 export function agentTarget(px: Proxy, srv: Server, inter: number): CheckTarget {
@@ -104,6 +110,7 @@ registerService({
   name: 'checks',
   order: 60,
   start(instance) {
+    nodeName = instance.config.global.node ?? hostname();
     const tasks: CheckTask[] = [];
     for (const px of instance.proxies) {
       if (!px.isBackend) continue;

@@ -129,3 +129,19 @@ test('parseHttpResponse waits for the head, then for the body when needed', () =
   assert.equal(r.complete, false);
   assert.equal(r.reason, 'OK');
 });
+
+import { buildBackend } from './helpers';
+import { healthTarget } from '../../../src/checks/service';
+
+test('http-check send-state adds X-Haproxy-Server-State', async () => {
+  const srv = await httpServer('HTTP/1.0 200 OK\r\n\r\n');
+  const b = buildBackend(`backend app\n    option httpchk\n    http-check send-state\n    server s 127.0.0.1:${srv.port} check weight 3\n`);
+  try {
+    const s = b.server('s');
+    const o = await runRuleset(b.tasks[0].ruleset, healthTarget(b.px, s, 2000));
+    assert.equal(o.status, 'L7OK');
+    assert.match(srv.received[0].toString(), new RegExp(`^OPTIONS / HTTP/1\\.0\\r\\nx-haproxy-server-state: UP 1/3; address=127\\.0\\.0\\.1; port=${srv.port}; name=app/s; node=[^;]+; weight=3/3; scur=0/0; qcur=0\\r\\n\\r\\n$`));
+  } finally {
+    await srv.close();
+  }
+});
