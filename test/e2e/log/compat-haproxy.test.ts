@@ -16,7 +16,7 @@ const HAPROXY = '/usr/sbin/haproxy';
 const skip = existsSync(HAPROXY) ? false : 'haproxy not installed';
 
 type Syslog = Awaited<ReturnType<typeof startSyslogUdp>>;
-interface Side { http: number; clf: number; legacy: number; https: number; tcp: number; syslog: Syslog }
+interface Side { http: number; clf: number; legacy: number; https: number; tcp: number; vars: number; syslog: Syslog }
 
 let stub: Awaited<ReturnType<typeof startHttpStub>> | undefined;
 let fp: FulcrumProcess | undefined;
@@ -46,6 +46,11 @@ frontend clf
 frontend legacy
     bind 127.0.0.1:${s.legacy}
     default_backend app
+frontend vars
+    bind 127.0.0.1:${s.vars}
+    http-request set-var(txn.who) str(alice)
+    log-format "%{+Q}o %ci %[var(txn.who)] %{-Q}[var(txn.who),upper] %[fe_name] %[be_name] %[srv_name] %[method] %HPO %{+X}Ts %H %rt %ID %CC %hrl"
+    default_backend app
 frontend tls
     bind 127.0.0.1:${s.https}
     option httpslog
@@ -66,8 +71,8 @@ before(async () => {
   if (skip) return;
   stub = await startHttpStub('app1');
   for (let i = 0; i < 2; i++) {
-    const [http, clf, legacy, https, tcp] = await freePorts(5);
-    sides.push({ http, clf, legacy, https, tcp, syslog: await startSyslogUdp() });
+    const [http, clf, legacy, https, tcp, vars] = await freePorts(6);
+    sides.push({ http, clf, legacy, https, tcp, vars, syslog: await startSyslogUdp() });
   }
   const dir = tempDir();
   const hcfg = writeFile(dir, 'haproxy.cfg', config(sides[0], stub.port));
@@ -108,4 +113,5 @@ test('httplog 400 <BADREQ> line matches haproxy', { skip }, () => compare(' PR--
 test('clf line matches haproxy', { skip }, () => compare('"GET /cmp-clf HTTP/1.1"', (s) => httpGet(s.clf, '/cmp-clf')));
 test('httpslog line matches haproxy', { skip }, () => compare('"GET /cmp-s HTTP/1.1"', (s) => httpGet(s.https, '/cmp-s')));
 test('legacy "Connect from" line matches haproxy', { skip }, () => compare('Connect from', (s) => httpGet(s.legacy, '/')));
+test('custom format with variables, samples and +Q/+X matches haproxy', { skip }, () => compare('/cmp-vars', (s) => httpGet(s.vars, '/cmp-vars?q=1')));
 test('tcplog line matches haproxy', { skip }, () => compare(' tcpl/t1 ', (s) => rawExchange(s.tcp, 'GET / HTTP/1.0\r\n\r\n')));
