@@ -4,7 +4,7 @@
  */
 
 import type net from 'node:net';
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registerService, type Instance } from '../process/instance';
 import { CliSlots, openStatsSocket, socketName } from './socket';
@@ -25,9 +25,17 @@ function errnoText(e: NodeJS.ErrnoException, path?: string): string {
   }
 }
 
+/** Inode and change time: inode numbers alone are reused at once on tmpfs. */
+function fileId(path: string): string {
+  const st = lstatSync(path, { bigint: true });
+  return `${st.ino}:${st.ctimeNs}`;
+}
+
 interface RuntimeState {
   servers: net.Server[];
   paths: string[];
+  /** Identity (inode, ctime) of each socket file created, so that stop() leaves alone one a newer process put there (-sf, reload). */
+  inodes?: Map<string, string>;
 }
 
 function state(instance: Instance): RuntimeState {
@@ -49,7 +57,10 @@ registerService({
     for (const cfg of instance.config.global.statsSockets) {
       try {
         st.servers.push(await openStatsSocket(instance, cfg, slots));
-        if (cfg.address.family === 'unix' && cfg.address.path) st.paths.push(cfg.address.path);
+        if (cfg.address.family === 'unix' && cfg.address.path) {
+          st.paths.push(cfg.address.path);
+          try { (st.inodes ??= new Map()).set(cfg.address.path, fileId(cfg.address.path)); } catch { /* unlinked on stop as before */ }
+        }
       } catch (e) {
         failed = true;
         const kind = cfg.address.family === 'unix' ? 'UNIX socket' : cfg.address.family === 'abns' ? 'ABNS socket' : 'socket';
@@ -66,7 +77,12 @@ registerService({
     const st = state(instance);
     // Stop listening; open CLI sessions end with the process (HAProxy's hard stop).
     for (const s of st.servers) s.close();
-    for (const p of st.paths) try { unlinkSync(p); } catch { /* already gone */ }
+    for (const p of st.paths) {
+      try {
+        const ino = st.inodes?.get(p);
+        if (ino === undefined || fileId(p) === ino) unlinkSync(p);
+      } catch { /* already gone */ }
+    }
     st.servers = [];
     st.paths = [];
   },
