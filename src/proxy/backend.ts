@@ -6,6 +6,8 @@
  */
 
 import net from 'node:net';
+import tls from 'node:tls';
+import { serverTlsOptions } from './tls';
 import type { Proxy } from './proxy';
 import type { Server } from './server';
 import type { SampleContext } from '../sample/context';
@@ -54,6 +56,8 @@ export interface ConnectTarget extends ServerSocketOwner {
   switchServer(server: Server): void;
   connected(sock: PooledSocket, reused: boolean, retries: number): void;
   connectFailed(cause: TermCause, retries: number): void;
+  /** SNI to send to a TLS server (the server's `sni` expression evaluated for this stream). */
+  sni?(server: Server): string | undefined;
   /** Bytes to send before anything else on a new connection (PROXY protocol header). */
   preamble?(server: Server): Buffer | undefined;
 }
@@ -84,13 +88,17 @@ export class ConnectAttempt {
     }
     server.counters.connects++;
     this.be.beCounters.connects++;
-    const sock = net.connect({ host: server.host, port: server.port, noDelay: true, allowHalfOpen: true });
+    const useTls = server.cfg.options.ssl === true;
+    const sock: net.Socket = useTls
+      ? tls.connect({ ...serverTlsOptions(server.cfg, server.host, server.port, this.target.sni?.(server)), noDelay: true, allowHalfOpen: true } as tls.ConnectionOptions)
+      : net.connect({ host: server.host, port: server.port, noDelay: true, allowHalfOpen: true });
     this.sock = sock;
     const onError = (): void => this.failure('S');
     sock.once('error', onError);
-    sock.once('connect', () => {
+    sock.once(useTls ? 'secureConnect' : 'connect', () => {
       sock.removeListener('error', onError);
       this.sock = null;
+      if (useTls) sock.removeAllListeners('connect');
       this.target.disarmTimer();
       const pooled = adoptServerSocket(sock, server, this.target);
       const pre = this.target.preamble?.(server);

@@ -6,6 +6,8 @@
  */
 
 import net from 'node:net';
+import tls from 'node:tls';
+import { bindTlsOptions } from './tls';
 import { existsSync, unlinkSync, chmodSync } from 'node:fs';
 import type { Instance } from '../process/instance';
 import type { Proxy } from './proxy';
@@ -32,7 +34,16 @@ export class Listener {
     this.frontend = frontend;
     this.bind = bind;
     this.port = port;
-    this.server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, (sock) => this.onConnection(sock));
+    if (bind.options.ssl === true) {
+      // TLS termination: the stream starts once the handshake is done; the socket stays
+      // paused (no 'data' listener yet) until the stream attaches.
+      const opts = { ...bindTlsOptions(bind), allowHalfOpen: true, handshakeTimeout: frontend.cfg.timeouts.client ?? 60_000 };
+      const ts = tls.createServer(opts, (sock) => { sock.pause(); this.onConnection(sock); });
+      ts.on('tlsClientError', () => { frontend.feCounters.errReq++; });
+      this.server = ts;
+    } else {
+      this.server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, (sock) => this.onConnection(sock));
+    }
     this.server.on('error', () => { /* reported by start() */ });
   }
 

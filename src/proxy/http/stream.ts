@@ -11,6 +11,8 @@
  */
 
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { compileSampleExpr, type CompiledSample } from '../../sample/expr';
 import type { Instance } from '../../process/instance';
 import type { Proxy } from '../proxy';
 import type { Server } from '../server';
@@ -66,6 +68,9 @@ function keepConnectionTokens(value: string, acc: string, dropUpgrade: boolean):
 }
 
 let activeStreams = 0;
+
+/** Compiled `sni` expressions of servers, by text. */
+const sniCache = new Map<string, CompiledSample>();
 
 /** Number of live HTTP client connections (for soft stop). */
 export function liveHttpStreams(): number { return activeStreams; }
@@ -137,6 +142,10 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       dst: addrs?.dst ?? stripV4Mapped(sock.localAddress ?? ''), dstPort: addrs?.dstPort ?? sock.localPort ?? 0,
       frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance),
     };
+    if (sock instanceof TLSSocket) {
+      const cipher = sock.getCipher();
+      this.sample.ssl = { sni: typeof sock.servername === 'string' ? sock.servername : undefined, alpn: sock.alpnProtocol || undefined, version: sock.getProtocol() ?? undefined, cipher: cipher?.name };
+    }
     this.newTxn();
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => this.onClientData(d));
@@ -156,6 +165,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const s = this.sock;
     this.rec = newStreamRecord(this.sample.src, this.sample.srcPort, this.sample.dst, this.sample.dstPort, this.fe.name);
     this.rec.isHttp = true;
+    if (this.sample.ssl) this.rec.frontendTransport = `${this.fe.name}~`;
     this.rec.sample = this.sample; // %[fetch] in log formats (log/format.ts)
     this.req = null;
     this.res = null;
@@ -658,6 +668,19 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (!v) return undefined;
     const a = { local: false, src: this.sample.src, srcPort: this.sample.srcPort, dst: this.sample.dst, dstPort: this.sample.dstPort };
     return v === 'v2' ? buildProxyV2(a) : buildProxyV1(a);
+  }
+
+  /** ConnectTarget: the server's `sni` expression evaluated on this request. */
+  sni(server: Server): string | undefined {
+    const text = server.cfg.options.sni;
+    if (typeof text !== 'string') return undefined;
+    let fn = sniCache.get(text);
+    if (!fn) {
+      fn = compileSampleExpr(text, () => undefined) ?? (() => undefined);
+      sniCache.set(text, fn);
+    }
+    const v = fn(this.sample);
+    return v === undefined ? undefined : String(v);
   }
 
   /** ConnectTarget: arm/disarm the connect timer. */
