@@ -6,8 +6,10 @@
 
 import type { Instance } from '../process/instance';
 
+/** Access levels of a stats socket (HAProxy ACCESS_LVL_USER/OPER/ADMIN). */
 export type CliLevel = 'user' | 'operator' | 'admin';
 
+/** Order of the levels, for "at least" comparisons. */
 export const LEVEL_RANK: Record<CliLevel, number> = { user: 0, operator: 1, admin: 2 };
 
 /** What a command handler receives. */
@@ -23,6 +25,7 @@ export interface CliContext {
   readonly session: CliSession;
 }
 
+/** Per-connection state. */
 export interface CliSession {
   /** Idle timeout of this CLI connection in ms. */
   timeoutMs: number;
@@ -38,6 +41,7 @@ export interface CliSession {
  */
 export type CliHandler = (ctx: CliContext) => string | Promise<string> | AsyncIterable<string>;
 
+/** One entry of the command table. */
 export interface CliCommand {
   /** Leading words that select the command, e.g. ['show', 'stat']. */
   words: string[];
@@ -50,6 +54,7 @@ export interface CliCommand {
 
 const commands: CliCommand[] = [];
 
+/** Adds commands to the table; the same words twice is an internal error. */
 export function registerCliCommands(list: CliCommand[]): void {
   for (const c of list) {
     if (commands.some((x) => x.words.join(' ') === c.words.join(' '))) throw new Error(`internal: CLI command '${c.words.join(' ')}' registered twice`);
@@ -64,4 +69,5 @@ export function findCliCommand(args: string[]): CliCommand | undefined {
   return commands.find((c) => c.words.every((w, i) => args[i] === w));
 }
 
+/** Every registered command, longest words first (help and usage messages sort them). */
 export function allCliCommands(): readonly CliCommand[] { return commands; }
