@@ -4,9 +4,11 @@
  * (log.c lf_text_len / lf_encode_string / lf_ip / lf_port).
  */
 
-/** Modifier bits of a log-format node. */
+/** `+Q`: quote text values. */
 export const F_QUOTE = 1;
+/** `+X`: integers, addresses and ports in upper-case hex. */
 export const F_HEX = 2;
+/** `+E`: backslash-escape `"`, `\\` and `]` (RFC5424 structured data). */
 export const F_ESCAPE = 4;
 
 /** Builds a 256-entry table: true for bytes to write as `#XX`: controls, >= 127, and `extra`. */

@@ -18,10 +18,13 @@ import './fetches';
 import { F_ESCAPE, F_HEX, F_QUOTE, text } from './encode';
 import { findLogTag, type LogTag, type RenderEnv } from './tags';
 
-/** Formats implied by options (configuration.txt §8.2.2-8.2.4). */
+/** `option httplog` (configuration.txt §8.2.3). */
 export const HTTPLOG_FORMAT = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r';
+/** `option httplog clf` (§8.2.3, CLF variant). */
 export const CLF_HTTPLOG_FORMAT = '%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl';
+/** `option httpslog` (§8.2.4). */
 export const HTTPSLOG_FORMAT = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc';
+/** `option tcplog` (§8.2.2). */
 export const TCPLOG_FORMAT = '%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq';
 
 const enum Kind { Text, Sep, Tag, Expr }

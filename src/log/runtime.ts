@@ -51,6 +51,7 @@ export interface ProxyLogState {
   count: number;
 }
 
+/** Logging state of one Instance (`instance.ext.log`). */
 export interface LogRuntime {
   global: Logger[];
   globalIdentity: SyslogIdentity;

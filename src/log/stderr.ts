@@ -8,6 +8,7 @@
 import { logPrefix } from '../config/diagnostics';
 import type { AdminEvent, Severity } from '../observe/events';
 
+/** HAProxy's stderr message kinds (ha_alert / ha_warning / ha_notice). */
 export type StderrLabel = 'alert' | 'warning' | 'notice';
 
 /** Default stderr label of an admin event by syslog severity (null: not printed). */

@@ -17,6 +17,7 @@ import { monthAbbrev, pad2 } from './dates';
 
 /** The `format` names accepted by `log ... format <fmt>`. */
 export const SYSLOG_FORMATS = ['local', 'rfc3164', 'rfc5424', 'short', 'priority', 'timed', 'iso', 'raw'] as const;
+/** One of {@link SYSLOG_FORMATS}. */
 export type SyslogFormat = typeof SYSLOG_FORMATS[number];
 
 /** Who is speaking: the syslog tag, the pid, and the hostname when `log-send-hostname` is set. */

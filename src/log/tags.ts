@@ -19,6 +19,7 @@ export interface RenderEnv {
   logCount: number;
 }
 
+/** One `%tag`: its name, HTTP-only flag, meaning and renderer. */
 export interface LogTag {
   /** Name after `%`. */
   name: string;

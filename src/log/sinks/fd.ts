@@ -8,6 +8,7 @@ import { writeSync } from 'node:fs';
 import type { LogSink, SinkErrorHandler } from './types';
 import { describeCode } from './errno';
 
+/** Writes each message to a file descriptor the process already has. */
 export class FdSink implements LogSink {
   private open = true;
 

@@ -15,6 +15,7 @@ import { describeCode } from './errno';
 /** Messages kept while a host name resolves; beyond that they are dropped. */
 const PENDING_MAX = 256;
 
+/** Sends each message as one UDP datagram to host:port. */
 export class UdpSink implements LogSink {
   private sock: dgram.Socket | undefined;
   private address: string | undefined;

@@ -39,6 +39,7 @@ export function unixDgramLoadError(): string { return loadError; }
 
 const EAGAIN = 11;
 
+/** Sends each message as one datagram to a unix socket path (sendto, non-blocking). */
 export class UnixDgramSink implements LogSink {
   private fd = -1;
 
