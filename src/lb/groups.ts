@@ -35,6 +35,10 @@ export class LbNode {
   }
 }
 
+/**
+ * Base of the non-fwrr algorithms: owns the per-server nodes and the active/backup
+ * bookkeeping, and routes each server change to exactly one of enter/leave/reweight.
+ */
 export abstract class GroupedBalancer<N extends LbNode> implements Balancer {
   abstract readonly name: string;
   protected readonly backend: Proxy;

@@ -12,6 +12,7 @@ export interface QueueItem {
   queue: OrderedQueue<QueueItem> | null;
 }
 
+/** Items ordered by key, FIFO among equal keys; see the file comment. */
 export class OrderedQueue<T extends QueueItem> {
   private readonly items: T[] = [];
 
