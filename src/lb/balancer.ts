@@ -28,6 +28,7 @@ export interface PickExplanation {
   detail?: string;
 }
 
+/** One backend's balancing algorithm instance, built by lb/registry.ts createBalancer(). */
 export interface Balancer {
   /** The algorithm name as written after `balance` (for the `algo` stats column). */
   readonly name: string;
@@ -42,7 +43,10 @@ export interface Balancer {
   pick(ctx: PickContext, avoid?: Server, explain?: PickExplanation): Server | undefined;
   /** A server's state, admin state or weight changed. */
   update?(server: Server): void;
-  /** A connection to `server` started / ended (leastconn, first). */
+  /**
+   * A connection to `server` started / ended (leastconn, first): call right after
+   * incrementing / decrementing `server.curConns` (and after queue length changes).
+   */
   takeConn?(server: Server): void;
   dropConn?(server: Server): void;
   /** A server was added or removed at runtime. */
@@ -50,6 +54,7 @@ export interface Balancer {
   removeServer?(server: Server): void;
 }
 
+/** A registered algorithm (lb/registry.ts registerBalancer): validation and factory. */
 export interface BalancerDefinition {
   /** Name as written after `balance`, e.g. 'roundrobin', 'uri', 'hdr' (arguments in parentheses are split off). */
   name: string;
