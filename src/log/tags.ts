@@ -8,7 +8,7 @@
 
 import type { StreamRecord } from '../proxy/stream-record';
 import { dateGmt, dateLocal, dateMs, pad3 } from './dates';
-import { F_QUOTE, HDR_MAP, URL_MAP, hashEncode, int, ip, port, text } from './encode';
+import { F_ESCAPE, F_QUOTE, HDR_MAP, URL_MAP, escapeSd, hashEncode, int, ip, port, text } from './encode';
 
 /** Process-level values a line may need. */
 export interface RenderEnv {
@@ -52,7 +52,10 @@ const req = (v: string, flags: number): string => text(v ? hashEncode(v, URL_MAP
 function headerBlock(list: string[], flags: number): string {
   if (list.length === 0) return '';
   let s = '{';
-  for (let i = 0; i < list.length; i++) s += (i ? '|' : '') + hashEncode(list[i] ?? '', HDR_MAP);
+  for (let i = 0; i < list.length; i++) {
+    const v = hashEncode(list[i] ?? '', HDR_MAP);
+    s += (i ? '|' : '') + (flags & F_ESCAPE ? escapeSd(v) : v);
+  }
   s += '}';
   return flags & F_QUOTE ? '"' + s + '"' : s;
 }

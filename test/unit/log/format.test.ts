@@ -62,6 +62,11 @@ test('modifiers: +Q quotes strings, +X prints hex, -Q removes a default, +E esca
   r.requestLine = 'GET /a"b] HTTP/1.1';
   // `"` is #-encoded in the request line (url_encode_map); +E escapes `]`.
   assert.equal(renderLogFormat(compile('%{+E}r'), r, env), 'GET /a#22b\\] HTTP/1.1');
+  // HAProxy 2.6.12: GET /a]b\c"d with header X: p]q\r"s, `capture request header X`.
+  const e = ok200();
+  Object.assign(e, { requestLine: 'GET /a]b\\c"d HTTP/1.1', uri: '/a]b\\c"d', capturedRequestHeaders: ['p]q\\r"s'] });
+  assert.equal(renderLogFormat(compile('%{+E}r %{+E}HU %{+E}hr %{+E}HM %{+Q,+E}HU'), e, env),
+    'GET /a\\]b\\\\c#22d HTTP/1.1 /a\\]b\\\\c#22d {p\\]q\\\\r#22s} GET "/a\\]b\\\\c#22d"');
   assert.equal(renderLogFormat(compile('%{+X}ci', true), Object.assign(ok200(), { clientIp: '::1' }), env), '00000000000000000000000000000001');
 });
 
