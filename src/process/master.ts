@@ -41,12 +41,16 @@ import { bindForMaster, LISTEN_FDS_ENV } from './sockets';
 import { loadNative, nativeLoadError } from './native';
 import { sdNotifySafe } from './systemd';
 import { rootWarning } from './privileges';
+import { dumpAllServerStates, stateFilesFor, writeStateFiles } from './server-state';
 
 /** Set in a worker's environment to the master's PID. */
 export const WORKER_ENV = 'FULCRUM_MWORKER';
 
 /** Message a worker sends once it serves. */
 interface WorkerReadyMessage { type: 'fulcrum-worker-ready'; pid: number }
+/** Master -> worker: send `show servers state` (for server-state-file); worker -> master: the dump. */
+interface StateDumpRequest { type: 'fulcrum-dump-server-state' }
+interface StateDumpReply { type: 'fulcrum-server-state'; text: string }
 
 /** True in a worker started by a master. */
 export function isWorkerProcess(): boolean {
@@ -57,9 +61,14 @@ export function isWorkerProcess(): boolean {
  * Worker side, once serving: tells the master. The worker exits (hard stop, through its
  * SIGTERM handler) when the master goes away, as HAProxy's workers do.
  */
-export function workerReady(_instance: Instance): void {
+export function workerReady(instance: Instance): void {
   const msg: WorkerReadyMessage = { type: 'fulcrum-worker-ready', pid: process.pid };
   process.send!(msg);
+  process.on('message', (m: unknown) => {
+    if ((m as StateDumpRequest)?.type !== 'fulcrum-dump-server-state') return;
+    const reply: StateDumpReply = { type: 'fulcrum-server-state', text: dumpAllServerStates(instance) };
+    process.send?.(reply);
+  });
   process.on('disconnect', () => { try { process.kill(process.pid, 'SIGTERM'); } catch { /* exiting */ } });
 }
 
@@ -210,6 +219,27 @@ export class Master {
     });
   }
 
+  /** Asks a worker for `show servers state`; undefined if it does not answer within 3 s. */
+  private requestStateDump(w: Worker): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const onMsg = (m: unknown): void => {
+        if ((m as StateDumpReply)?.type !== 'fulcrum-server-state') return;
+        clearTimeout(timer);
+        w.child.off('message', onMsg);
+        resolve((m as StateDumpReply).text);
+      };
+      const timer = setTimeout(() => { w.child.off('message', onMsg); resolve(undefined); }, 3000);
+      w.child.on('message', onMsg);
+      try {
+        w.child.send({ type: 'fulcrum-dump-server-state' } satisfies StateDumpRequest);
+      } catch {
+        clearTimeout(timer);
+        w.child.off('message', onMsg);
+        resolve(undefined);
+      }
+    });
+  }
+
   /** Re-reads the configuration and replaces the workers. Resolves true on success. */
   reload(): Promise<boolean> {
     if (this.stopping) return Promise.resolve(false);
@@ -243,6 +273,12 @@ export class Master {
       return done(false);
     }
     const previous = this.workers.filter((w) => !w.old);
+    // server-state-file: save the current worker's runtime server states for the new one.
+    const cur = previous.find((w) => w.ready);
+    if (cur && stateFilesFor(config, '1\n').length > 0) {
+      const dump = await this.requestStateDump(cur);
+      if (dump !== undefined) for (const e of writeStateFiles(stateFilesFor(config, dump))) out('warning', e);
+    }
     const ok = await this.spawnWorker(fds);
     if (!ok) {
       this.closeFds(fds, this.fds);

@@ -36,6 +36,7 @@ interface RuntimeState {
   paths: string[];
   /** Identity (inode, ctime) of each socket file created, so that stop() leaves alone one a newer process put there (-sf, reload). */
   inodes?: Map<string, string>;
+  serverPaths?: Map<net.Server, string>;
 }
 
 function state(instance: Instance): RuntimeState {
@@ -56,10 +57,12 @@ registerService({
     let failed = false;
     for (const cfg of instance.config.global.statsSockets) {
       try {
-        st.servers.push(await openStatsSocket(instance, cfg, slots));
+        const server = await openStatsSocket(instance, cfg, slots);
+        st.servers.push(server);
         if (cfg.address.family === 'unix' && cfg.address.path) {
           st.paths.push(cfg.address.path);
           try { (st.inodes ??= new Map()).set(cfg.address.path, fileId(cfg.address.path)); } catch { /* unlinked on stop as before */ }
+          (st.serverPaths ??= new Map()).set(server, cfg.address.path);
         }
       } catch (e) {
         failed = true;
@@ -76,13 +79,20 @@ registerService({
   async stop(instance) {
     const st = state(instance);
     // Stop listening; open CLI sessions end with the process (HAProxy's hard stop).
-    for (const s of st.servers) s.close();
-    for (const p of st.paths) {
+    // A socket file that a newer process (-sf, master-worker reload) put at the same path is
+    // left alone: closing our server would let libuv unlink it, so that one is not closed
+    // (its descriptor goes with the process, which is exiting).
+    const ours = (p: string): boolean => {
       try {
         const ino = st.inodes?.get(p);
-        if (ino === undefined || fileId(p) === ino) unlinkSync(p);
-      } catch { /* already gone */ }
+        return ino === undefined || fileId(p) === ino;
+      } catch { return false; }
+    };
+    for (const s of st.servers) {
+      const p = st.serverPaths?.get(s);
+      if (p === undefined || ours(p)) s.close();
     }
+    for (const p of st.paths) if (ours(p)) try { unlinkSync(p); } catch { /* already gone */ }
     st.servers = [];
     st.paths = [];
   },

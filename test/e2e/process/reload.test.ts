@@ -184,7 +184,7 @@ test('a request in flight during a reload completes on the old worker', async ()
   });
   const dir = tempDir();
   const msock = join(dir, 'master.sock');
-  const fp = await startFulcrum(cfg(front, slow.port), { dir, waitPort: front, args: ['-W', '-db', '-S', msock] });
+  const fp = await startFulcrum(cfg(front, slow.port, '    stats socket {{DIR}}/stats level admin'), { dir, waitPort: front, args: ['-W', '-db', '-S', msock] });
   try {
     await pollUntil(async () => (await httpGet(front)).status === 200, 'the first worker');
     const inflight = httpGet(front, '/slow');
@@ -201,6 +201,9 @@ test('a request in flight during a reload completes on the old worker', async ()
     assert.equal(r.body, 'done');
     await pollUntil(async () => parseShowProc(await cliCommand(msock, 'show proc')).old.length === 0, 'the old worker to exit');
     await fp.waitForOutput(new RegExp(`Former worker \\(${p!.old[0]}\\) exited with code 0`));
+    // The old worker leaving must not take the new worker's stats socket file with it.
+    assert.match(await cliCommand(join(dir, 'stats'), 'show info'), /^Pid: (\d+)$/m);
+    assert.notEqual(Number(/^Pid: (\d+)$/m.exec(await cliCommand(join(dir, 'stats'), 'show info'))![1]), p!.old[0]);
   } finally {
     for (const r of held.splice(0)) r.destroy();
     await fp.stop();
