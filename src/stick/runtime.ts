@@ -242,7 +242,7 @@ registerHookInstaller((instance, px) => {
       if (r.cond) {
         const c = compileCondition(r.cond, px.cfg, () => undefined);
         if (!c) continue;
-        cond = r.cond.polarity === 'unless' ? (s) => !c(s) : c;
+        cond = c;
       }
       out.push({ kind: r.kind, table, expr, cond });
     }

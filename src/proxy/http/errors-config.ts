@@ -209,11 +209,29 @@ export function proxyErrorResponse(px: Proxy, status: number, close: boolean): B
   return e ? e[close ? 1 : 0] : undefined;
 }
 
+const builtinClose = new Map<number, Buffer>();
+
+/**
+ * The built-in page as a rule reply: with `connection: close` as the last header (observed
+ * on HAProxy 2.6.12 for `deny` after a `Connection: close` request).
+ */
+function builtinPage(status: number, close: boolean): Buffer {
+  if (!close) return errorResponse(status, false);
+  let b = builtinClose.get(status);
+  if (!b) {
+    const page = errorResponse(status, false);
+    const end = page.indexOf('\r\n\r\n');
+    b = Buffer.concat([page.subarray(0, end + 2), Buffer.from('connection: close\r\n'), page.subarray(end + 2)]);
+    builtinClose.set(status, b);
+  }
+  return b;
+}
+
 /** The page source rule replies use (`deny` default page, `errorfiles`, `errorfile`). */
 export function pageSource(config: Config, px: Proxy | undefined): ErrorPageSource {
   const secs = httpErrorsSections(config);
   return {
-    proxyPage: (status, close) => (px && proxyErrorResponse(px, status, close)) ?? errorResponse(status, close),
+    proxyPage: (status, close) => (px && proxyErrorResponse(px, status, close)) ?? builtinPage(status, close),
     sectionPage: (name, status, close) => {
       const f = secs.find((s) => s.name === name)?.files.find((x) => x.status === status);
       return f ? errorfileBytes(f.content, close) : undefined;

@@ -119,7 +119,6 @@ export function compileRuleList(instance: Instance, px: Proxy, rules: HttpRuleCo
     if (r.cond) {
       cond = compileCondition(r.cond, px.cfg, report);
       if (!cond) continue;
-      if (r.cond.polarity === 'unless') { const c = cond; cond = (s) => !c(s); }
     }
     out.push({ cond, run });
   }

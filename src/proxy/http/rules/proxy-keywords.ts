@@ -82,7 +82,7 @@ registerHookInstaller((instance, px) => {
     let fail: CompiledCondition | undefined;
     if (ic.monitorFail) {
       const c = compileCondition(ic.monitorFail, px.cfg, report);
-      if (c) fail = ic.monitorFail.polarity === 'unless' ? (s) => !c(s) : c;
+      if (c) fail = c; // polarity applied by compileCondition
     }
     const pages = pageSource(instance.config, px);
     // Monitor requests come first: HAProxy intercepts them before any http-request rule.
@@ -103,7 +103,7 @@ registerHookInstaller((instance, px) => {
       if (r.cond) {
         const c = compileCondition(r.cond, px.cfg, report);
         if (!c) continue;
-        cond = r.cond.polarity === 'unless' ? (s) => !c(s) : c;
+        cond = c;
       }
       rules.push({ cond, run: compileRedirect(parsed) });
     }

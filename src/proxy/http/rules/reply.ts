@@ -142,7 +142,11 @@ export function compileReply(r: ReplyConfig, pages: ErrorPageSource): ReplyBuild
   const ctype = r.contentType !== undefined ? `content-type: ${r.contentType}\r\n` : '';
   const build = (txn: HttpTxn | undefined, close: boolean): Buffer => {
     let head = statusLine;
-    for (const [n, f] of hdrFns) head += `${n}: ${typeof f === 'string' ? f : txn ? f(txn) : ''}\r\n`;
+    for (const [n, f] of hdrFns) {
+      // A header whose value renders empty is left out (HAProxy 2.6.12 does so).
+      const v = typeof f === 'string' ? f : txn ? f(txn) : '';
+      if (v !== '') head += `${n}: ${v}\r\n`;
+    }
     const body = bodyFn ? Buffer.from(txn ? bodyFn(txn) : '', 'latin1') : bodyConst;
     head += `content-length: ${body.length}\r\n`;
     if (b) head += ctype;
