@@ -18,7 +18,7 @@ interface Scenario {
   balance: string;
   options?: string[];
   servers: { name: string; weight: number; backup?: boolean }[];
-  steps: ({ requests: number } | { cli: string } | { get: { path: string; headers?: Record<string, string> }[] })[];
+  steps: ({ requests: number } | { cli: string } | { get: { path: string; headers?: Record<string, string>; from?: string }[] })[];
   sequence: string[];
 }
 
@@ -72,7 +72,10 @@ async function run(sc: Scenario): Promise<string[]> {
 
 for (const file of ['roundrobin', 'static-rr', 'first', 'leastconn', 'hash']) {
   for (const sc of load(file)) {
-    test(`fulcrum balances like HAProxy 2.6: ${file}/${sc.name}`, { timeout: 30_000 }, async () => {
+    // Scenarios with other client addresses (balance source) would need sources other than
+    // 127.0.0.1, which e2e tests do not use; the unit replay covers them.
+    const skip = sc.steps.some((st) => 'get' in st && st.get.some((r) => r.from !== undefined)) ? 'needs client addresses other than 127.0.0.1 (covered by test/unit/lb/hash-fixtures)' : false;
+    test(`fulcrum balances like HAProxy 2.6: ${file}/${sc.name}`, { timeout: 30_000, skip }, async () => {
       assert.equal((await run(sc)).join(' '), sc.sequence.join(' '));
     });
   }

@@ -112,7 +112,7 @@ export interface FixtureScenario {
   balance: string;
   options?: string[];
   servers: { name: string; weight: number; backup?: boolean }[];
-  steps: ({ requests: number } | { cli: string } | { get: { path: string; headers?: Record<string, string> }[] })[];
+  steps: ({ requests: number } | { cli: string } | { get: { path: string; headers?: Record<string, string>; from?: string }[] })[];
   sequence: string[];
 }
 
@@ -145,7 +145,7 @@ export function replay(sc: FixtureScenario): string[] {
         for (const [k, v] of Object.entries(r.headers ?? {})) headers.push(k, v);
         if (!r.headers?.host) headers.push('Host', '127.0.0.1');
         headers.push('Connection', 'close');
-        const s = balancer.pick(pickCtx({ uri: r.path, headers }));
+        const s = balancer.pick(pickCtx({ uri: r.path, headers, src: r.from }));
         out.push(s ? s.name : '-');
       }
     } else out.push(...sequence(balancer, st.requests));
