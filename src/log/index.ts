@@ -17,6 +17,11 @@ import { adminEventStderr } from './stderr';
 export { printStderr, formatStderr, type StderrLabel } from './stderr';
 export { DEFAULT_LOG_TAG } from './runtime';
 
+/** Log messages dropped since start (failed or refused sends): `show info` DroppedLogs. */
+export function droppedLogs(instance: Instance): number {
+  return (instance.ext.log as { dropped?: number } | undefined)?.dropped ?? 0;
+}
+
 const LOG_INFO = 6;
 const LOG_ERR = 3;
 

@@ -62,6 +62,8 @@ export interface LogRuntime {
   eventsToStderr: boolean;
   /** Loggers of every proxy, to close them on stop. */
   all: Logger[];
+  /** Messages lost by a failed send (`show info` DroppedLogs). */
+  dropped: number;
   closed: boolean;
 }
 
@@ -78,7 +80,7 @@ function cachedFormat(source: string, http: boolean): CompiledFormat | undefined
   return f ?? undefined;
 }
 
-function openLogger(rt: LogRuntime, cfg: LogTargetConfig, index: number, pid: number): Logger | undefined {
+function openLogger(rt: LogRuntime, cfg: LogTargetConfig, index: number): Logger | undefined {
   const addr = parseTargetAddress(cfg.target);
   if ('error' in addr) return undefined; // rejected at parse time
   const lg: Logger = {
@@ -89,11 +91,13 @@ function openLogger(rt: LogRuntime, cfg: LogTargetConfig, index: number, pid: nu
     sample: cfg.sample ? samplePredicate(cfg.sample) : undefined,
     sent: 0, reported: false, sink: undefined as unknown as LogSink,
   };
-  lg.sink = openSink(addr, (_code, text, errno) => {
-    if (lg.reported) return;
+  lg.sink = openSink(addr, (code, text, errno) => {
+    rt.dropped++;
+    // A full receiver is normal under load (HAProxy only counts it); anything else is
+    // reported once per logger so a missing /dev/log does not flood stderr.
+    if (code === 'EAGAIN' || lg.reported) return;
     lg.reported = true;
     rt.printErr('alert', `sendmsg()/writev() failed in logger #${lg.index}: ${text} (errno=${errno})`);
-    void pid;
   });
   rt.all.push(lg);
   return lg;
@@ -115,22 +119,22 @@ export function logRuntime(instance: Instance): LogRuntime {
     env: { pid: instance.pid, hostname: osHostname(), logCount: 0 },
     printErr: (label, msg) => { if (!o.quiet) printStderr(label, msg, instance.pid); },
     eventsToStderr: !o.quiet && (o.foreground || !instance.config.global.daemon),
-    all: [], closed: false,
+    all: [], closed: false, dropped: 0,
   };
   instance.ext.log = rt;
   instance.config.global.logs.forEach((c, i) => {
-    const lg = openLogger(rt!, c, i + 1, instance.pid);
+    const lg = openLogger(rt!, c, i + 1);
     if (lg) rt!.global.push(lg);
   });
   return rt;
 }
 
 /** Loggers for a proxy config: its own lines, then the global ones for `log global`. */
-function loggersFor(rt: LogRuntime, cfg: ProxyConfig, pid: number): Logger[] {
+function loggersFor(rt: LogRuntime, cfg: ProxyConfig): Logger[] {
   if (cfg.logs.length === 0) return cfg.logGlobal ? rt.global : [];
   const own: Logger[] = [];
   cfg.logs.forEach((c, i) => {
-    const lg = openLogger(rt, c, i + 1, pid);
+    const lg = openLogger(rt, c, i + 1);
     if (lg) own.push(lg);
   });
   return cfg.logGlobal ? [...own, ...rt.global] : own;
@@ -146,7 +150,7 @@ export function proxyLogState(instance: Instance, px: Proxy): ProxyLogState {
   const fmt = effectiveFormat(cfg);
   const lc = proxyLogConfig(cfg);
   st = {
-    loggers: cfg.logDisabled ? [] : loggersFor(rt, cfg, instance.pid),
+    loggers: cfg.logDisabled ? [] : loggersFor(rt, cfg),
     format: fmt === undefined ? undefined : cachedFormat(fmt, http),
     sd: lc.sd === undefined ? undefined : cachedFormat(lc.sd, http),
     identity: identityFor(instance, cfg.logTag),

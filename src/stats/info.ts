@@ -14,6 +14,7 @@ import { PRODUCT_NAME, PRODUCT_VERSION, RELEASE_DATE } from '../runtime/version'
 import { getRateLimits } from '../runtime/limits';
 import { jsonTags } from './tags';
 import { jsonValue } from './render';
+import { droppedLogs } from '../log/index';
 
 export interface InfoField {
   pos: number;
@@ -117,7 +118,7 @@ export const INFO_FIELDS: readonly InfoField[] = [
   f(55, 'Listeners', 'MGP', 'u32', 'Current number of active listeners on the current worker process', (i) => listenerCount(i)),
   f(56, 'ActivePeers', 'MGP', 'u32', 'Current number of verified active peers connections on the current worker process', () => 0),
   f(57, 'ConnectedPeers', 'MGP', 'u32', 'Current number of peers having passed the connection step on the current worker process', () => 0),
-  f(58, 'DroppedLogs', 'MGP', 'u32', 'Total number of dropped logs for current worker process since started', () => 0),
+  f(58, 'DroppedLogs', 'MGP', 'u32', 'Total number of dropped logs for current worker process since started', (i) => droppedLogs(i)),
   f(59, 'BusyPolling', 'MGP', 'u32', '1 if busy-polling is currently in use on the worker process, otherwise zero (config.busy-polling)', () => 0),
   f(60, 'FailedResolutions', 'MGP', 'u32', 'Total number of failed DNS resolutions in current worker process since started', () => 0),
   f(61, 'TotalBytesOut', 'MGP', 'u64', 'Total number of bytes emitted by current worker process since started', (i) => totalBytesOut(i)),

@@ -1,7 +1,8 @@
 /**
  * File-descriptor sink (`log stdout`, `log stderr`, `log fd@N`): one write per message.
  * HAProxy uses non-blocking writev() and drops on EAGAIN; writeSync on a pipe that is full
- * reports EAGAIN the same way, so the message is dropped rather than queued without bound.
+ * reports EAGAIN the same way, so the message is dropped (and reported to onError, which
+ * counts it) rather than queued without bound.
  */
 
 import { writeSync } from 'node:fs';
@@ -19,9 +20,7 @@ export class FdSink implements LogSink {
     try {
       writeSync(this.fd, message);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-      if (code === 'EAGAIN') return; // dropped, as HAProxy does
-      const d = describeCode(code);
+      const d = describeCode((e as NodeJS.ErrnoException).code ?? 'EIO');
       this.onError(d.code, d.text, d.errno);
     }
   }

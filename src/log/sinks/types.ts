@@ -6,5 +6,8 @@ export interface LogSink {
   close(): void;
 }
 
-/** Receives a sink failure: HAProxy's `errno` name and text, e.g. ENOENT / "No such file or directory". */
+/**
+ * Receives each failed send (the message was dropped): the errno name and strerror text,
+ * e.g. ENOENT / "No such file or directory". EAGAIN means the receiver was full.
+ */
 export type SinkErrorHandler = (code: string, text: string, errno: number) => void;

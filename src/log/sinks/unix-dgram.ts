@@ -3,7 +3,8 @@
  * SOCK_DGRAM support, so this uses the small Node-API addon in native/unix-dgram (built by
  * node-gyp at `npm install`, an optional dependency). Each message is one non-blocking
  * sendto() on an unbound socket, so a syslog daemon that restarts (new socket at the same
- * path) is picked up without reconnecting. EAGAIN (receiver full) drops the message silently.
+ * path) is picked up without reconnecting. EAGAIN (receiver full) drops the message; it is
+ * reported to onError like any failure (counted, never printed).
  */
 
 import type { LogSink, SinkErrorHandler } from './types';
@@ -37,7 +38,6 @@ export function loadUnixDgram(): UnixDgramAddon | null {
 /** Why the addon could not be loaded ('' when it loaded). */
 export function unixDgramLoadError(): string { return loadError; }
 
-const EAGAIN = 11;
 
 /** Sends each message as one datagram to a unix socket path (sendto, non-blocking). */
 export class UnixDgramSink implements LogSink {
@@ -61,7 +61,7 @@ export class UnixDgramSink implements LogSink {
   send(message: Buffer): void {
     if (this.fd < 0) return;
     const r = addon!.sendto(this.fd, this.path, message);
-    if (r < 0 && -r !== EAGAIN) {
+    if (r < 0) {
       const d = describeErrno(-r);
       this.onError(d.code, d.text, d.errno);
     }

@@ -14,7 +14,7 @@ import { parseString } from '../../../src/config/parser';
 import { validateConfig } from '../../../src/config/validate';
 import { Instance } from '../../../src/process/instance';
 import { Proxy } from '../../../src/proxy/proxy';
-import { logStream, sendAdminLog } from '../../../src/log/index';
+import { logStream, sendAdminLog, droppedLogs } from '../../../src/log/index';
 import { logRuntime, closeLogRuntime, type LogRuntime } from '../../../src/log/runtime';
 import { loadUnixDgram } from '../../../src/log/sinks/unix-dgram';
 import { pollUntil } from '../../e2e/harness/index';
@@ -193,6 +193,8 @@ test('a missing unix socket is reported once, not per message, and nothing throw
   const got = await settle(inst, px('main'));
   assert.equal(got.length, 5);
   assert.deepEqual(errs, ['alert: sendmsg()/writev() failed in logger #2: No such file or directory (errno=2)']);
+  // Every lost message counts (show info DroppedLogs): 5 streams + the sentinel.
+  assert.equal(droppedLogs(inst), 6);
   closeLogRuntime(inst);
 });
 
