@@ -41,6 +41,7 @@ import { bindForMaster, LISTEN_FDS_ENV } from './sockets';
 import { loadNative, nativeLoadError } from './native';
 import { sdNotifySafe } from './systemd';
 import { rootWarning } from './privileges';
+import { processExt } from './keywords';
 import { dumpAllServerStates, stateFilesFor, writeStateFiles } from './server-state';
 
 /** Set in a worker's environment to the master's PID. */
@@ -116,7 +117,8 @@ function exitText(code: number | null, signal: NodeJS.Signals | null): { code: n
 }
 
 export class Master {
-  readonly config: Config;
+  /** The configuration of the current worker (replaced by each successful reload). */
+  config: Config;
   readonly options: InstanceOptions;
   readonly cli: CliOptions;
   readonly started = Date.now();
@@ -207,7 +209,7 @@ export class Master {
         if (w.old) out('warning', `Former worker (${w.pid}) exited with code ${st.code} (${st.text})`);
         else {
           out('alert', `Current worker (${w.pid}) exited with code ${st.code} (${st.text})`);
-          if (!this.stopping) {
+          if (!this.stopping && !processExt(this.config.global).noExitOnFailure) {
             // exit-on-failure (the default): stop everything and leave with its status.
             out('alert', 'exit-on-failure: killing every processes with SIGTERM');
             this.exitCode = st.code;
@@ -289,6 +291,12 @@ export class Master {
       try { process.kill(w.pid, 'SIGUSR1'); } catch { /* already gone */ }
     }
     for (const w of this.workers) if (w.old) w.reloads++;
+    this.config = config;
+    // mworker-max-reloads: a worker still there after that many reloads gets SIGTERM.
+    const max = processExt(config.global).numbers['mworker-max-reloads'];
+    if (max !== undefined && max >= 0) {
+      for (const w of this.workers) if (w.old && w.reloads > max) try { process.kill(w.pid, 'SIGTERM'); } catch { /* gone */ }
+    }
     // Sockets the new configuration no longer binds: the old workers keep their own copies.
     this.closeFds(this.fds, fds);
     this.fds = fds;
