@@ -192,6 +192,13 @@ test('TCP stats socket (ipv4@)', async () => {
   await f.close();
 });
 
+test('abstract-namespace stats socket (abns@)', async () => {
+  const name = `fulcrum-test-${process.pid}-${Date.now()}`;
+  const f = await startCli(`global\n    stats socket abns@${name} level admin\n`);
+  assert.equal(await cli('\0' + name, 'show cli sockets'), `# socket lvl processes\nabns@${name} admin all\n\n`);
+  await f.close();
+});
+
 test('show sess lists the CLI session itself (fe=GLOBAL)', async () => {
   const out = await cli(admin, 'show sess');
   assert.match(out, /^0x[0-9a-f]+: proto=unix_stream src=unix:1 fe=GLOBAL be=<NONE> srv=<none> ts=00 epoch=0 age=\d+s calls=1 /m);
