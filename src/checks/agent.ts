@@ -54,13 +54,16 @@ registerExpect('agent-reply', (_r, i) => {
   return { match: true, final: true, agentReply: d.slice(0, eol) };
 });
 
-/** The agent ruleset: [send-lf agent-send] + read one line. */
-export function agentRuleset(send: string | undefined): Ruleset {
+/**
+ * The agent ruleset: send `%[var(check.agent_string)]` (the `agent-send` string, changeable
+ * at runtime; nothing is sent when empty) and read one line.
+ */
+export function agentRuleset(): Ruleset {
   return {
     proto: 'agent',
     rules: [
       { type: 'connect', implicit: true },
-      ...(send ? [{ type: 'send' as const, encoding: 'text' as const, data: send }] : []),
+      { type: 'send', encoding: 'lf', data: '%[var(check.agent_string)]' },
       { type: 'expect', kind: 'agent-reply', pattern: '', inverse: false },
     ],
   };

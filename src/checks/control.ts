@@ -78,3 +78,78 @@ export function disableAgent(server: Server): string {
   if (ag) ag.view.enabled = false;
   return '';
 }
+
+function overrides(server: Server): NonNullable<NonNullable<ReturnType<typeof serverChecks>>['overrides']> {
+  const sc = serverChecks(server)!;
+  sc.overrides ??= {};
+  return sc.overrides;
+}
+
+function parsePort(text: string | undefined): number | string {
+  if (text === undefined || !/^\d+$/.test(text)) return 'provided port is not an integer';
+  const n = Number(text);
+  if (n < 1 || n > 65535) return 'provided port is not valid';
+  return n;
+}
+
+function isIp(text: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(text) || (text.includes(':') && /^[0-9a-fA-F:.]+$/.test(text));
+}
+
+/** `set server B/S check-port <port>` */
+export function setCheckPort(server: Server, port: string | undefined): string {
+  if (port === undefined) return 'set server <b>/<s> check-port requires a port.';
+  if (!serverChecks(server)?.health) return 'health checks are not enabled on this server';
+  const p = parsePort(port);
+  if (typeof p === 'string') return p;
+  overrides(server).checkPort = p;
+  return '';
+}
+
+/** `set server B/S check-addr <ip> [port <port>]` */
+export function setCheckAddr(server: Server, addr: string | undefined, port?: string): string {
+  if (!serverChecks(server)?.health) return 'health checks are not enabled on this server';
+  if (!addr || !isIp(addr)) return `invalid addr '${addr ?? ''}'`;
+  let p: number | undefined;
+  if (port !== undefined) {
+    const q = parsePort(port);
+    if (typeof q === 'string') return q;
+    p = q;
+  }
+  const o = overrides(server);
+  o.checkAddr = addr;
+  if (p !== undefined) o.checkPort = p;
+  return '';
+}
+
+/** `set server B/S agent-addr <ip> [port <port>]` */
+export function setAgentAddr(server: Server, addr: string | undefined, port?: string): string {
+  if (!serverChecks(server)?.agent) return 'agent checks are not enabled on this server';
+  if (!addr || !isIp(addr)) return `invalid addr '${addr ?? ''}'`;
+  let p: number | undefined;
+  if (port !== undefined) {
+    const q = parsePort(port);
+    if (typeof q === 'string') return q;
+    p = q;
+  }
+  const o = overrides(server);
+  o.agentAddr = addr;
+  if (p !== undefined) o.agentPort = p;
+  return '';
+}
+
+/** `set server B/S agent-port <port>` */
+export function setAgentPort(server: Server, port: string | undefined): string {
+  if (!serverChecks(server)?.agent) return 'agent checks are not enabled on this server';
+  const p = parsePort(port);
+  if (typeof p === 'string') return p;
+  overrides(server).agentPort = p;
+  return '';
+}
+
+/** `set server B/S agent-send <string>` */
+export function setAgentSend(server: Server, text: string): string {
+  if (!serverChecks(server)?.agent) return 'agent checks are not enabled on this server.';
+  overrides(server).agentSend = text;
+  return '';
+}

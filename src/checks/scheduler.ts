@@ -44,6 +44,8 @@ export interface ServerChecks {
   consecutiveErrors: number;
   /** Failed passive analyses (stats `hanafail`). */
   failedHana: number;
+  /** Runtime changes (`set server B/S check-addr|check-port|agent-addr|agent-port|agent-send`). */
+  overrides?: { checkAddr?: string; checkPort?: number; agentAddr?: string; agentPort?: number; agentSend?: string };
 }
 
 const registry = new WeakMap<Server, ServerChecks>();

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { compileProxyChecks, checksOf } from './config';
 import { serverStateHeader } from './http';
 import { agentRuleset } from './agent';
-import { CheckTask, attachServerChecks, firstDelays, type CheckSettings, type ServerReactions } from './scheduler';
+import { CheckTask, attachServerChecks, firstDelays, serverChecks, type CheckSettings, type ServerReactions } from './scheduler';
 import type { CheckTarget, Ruleset } from './rules';
 
 /** Runtime data kept in `instance.ext.checks`. */
@@ -44,10 +44,13 @@ export function reactionsOf(srv: Server): ServerReactions {
 export function healthTarget(px: Proxy, srv: Server, inter: number): CheckTarget {
   const tc = px.cfg.timeouts.check;
   const tconn = px.cfg.timeouts.connect;
-  const ownAddr = srv.cfg.checkAddr === undefined && srv.cfg.checkPort === undefined;
+  const ov = serverChecks(srv)?.overrides;
+  const checkAddr = ov?.checkAddr ?? srv.cfg.checkAddr;
+  const checkPort = ov?.checkPort ?? srv.cfg.checkPort;
+  const ownAddr = checkAddr === undefined && checkPort === undefined;
   return {
-    host: srv.cfg.checkAddr ?? srv.host,
-    port: srv.cfg.checkPort ?? srv.port,
+    host: checkAddr ?? srv.host,
+    port: checkPort ?? srv.port,
     ssl: opt<boolean>(srv, 'check-ssl') ?? false,
     sni: opt<string>(srv, 'check-sni'),
     // Without a dedicated check port/addr the check uses the traffic's PROXY protocol too.
@@ -65,12 +68,15 @@ let nodeName = hostname();
 /** Agent target: `agent-addr` (else `addr`, else the server), `agent-port`. */
 export function agentTarget(px: Proxy, srv: Server, inter: number): CheckTarget {
   const t = healthTarget(px, srv, inter);
+  const ov = serverChecks(srv)?.overrides;
   return {
     ...t,
-    host: opt<string>(srv, 'agent-addr') ?? srv.cfg.checkAddr ?? srv.host,
-    port: opt<number>(srv, 'agent-port') ?? 0,
+    host: ov?.agentAddr ?? opt<string>(srv, 'agent-addr') ?? srv.cfg.checkAddr ?? srv.host,
+    port: ov?.agentPort ?? opt<number>(srv, 'agent-port') ?? 0,
     ssl: false,
     sendProxy: undefined,
+    extraHeaders: undefined,
+    vars: { agent_string: ov?.agentSend ?? opt<string>(srv, 'agent-send') ?? '' },
   };
 }
 
@@ -91,7 +97,7 @@ export function buildServerChecks(px: Proxy, srv: Server, ruleset: Ruleset, spre
   }
   if (opt<boolean>(srv, 'agent-check')) {
     const agentSettings = { ...settings, inter: opt<number>(srv, 'agent-inter') ?? cfg.inter, fastinter: undefined, downinter: undefined };
-    const t: CheckTask = new CheckTask(srv, 'agent', agentRuleset(opt<string>(srv, 'agent-send')), agentSettings, () => agentTarget(px, srv, t.currentInter()));
+    const t: CheckTask = new CheckTask(srv, 'agent', agentRuleset(), agentSettings, () => agentTarget(px, srv, t.currentInter()));
     srv.agent = t.view;
     sc.agent = t;
     out.push(t);

@@ -97,3 +97,27 @@ test('observe fail-check needs fall analyses; without observe nothing happens', 
     ev.stop();
   }
 });
+
+import { setCheckPort, setCheckAddr, setAgentAddr, setAgentPort, setAgentSend } from '../../../src/checks/control';
+import { healthTarget, agentTarget } from '../../../src/checks/service';
+
+test('set server check-addr/check-port/agent-addr/agent-port/agent-send: answers and effect on targets', () => {
+  const b = buildBackend('backend app\n    server a1 127.0.0.1:22 check agent-check agent-port 5\n    server a2 127.0.0.1:22\n');
+  const a1 = b.server('a1');
+  const a2 = b.server('a2');
+  assert.equal(setCheckPort(a1, '8080'), '');
+  assert.equal(setCheckPort(a1, 'x'), 'provided port is not an integer');
+  assert.equal(setCheckPort(a1, undefined), 'set server <b>/<s> check-port requires a port.');
+  assert.equal(setCheckAddr(a1, '127.0.0.2', '9000'), '');
+  assert.equal(setCheckAddr(a1, 'zz'), "invalid addr 'zz'");
+  assert.deepEqual([healthTarget(b.px, a1, 2000).host, healthTarget(b.px, a1, 2000).port], ['127.0.0.2', 9000]);
+  assert.equal(setAgentAddr(a1, '127.0.0.3', '7000'), '');
+  assert.equal(setAgentPort(a1, '7001'), '');
+  assert.equal(setAgentSend(a1, 'hello\n'), '');
+  const at = agentTarget(b.px, a1, 2000);
+  assert.deepEqual([at.host, at.port, at.vars?.agent_string], ['127.0.0.3', 7001, 'hello\n']);
+  assert.equal(setAgentSend(a2, 'x'), 'agent checks are not enabled on this server.');
+  assert.equal(setAgentPort(a2, '1'), 'agent checks are not enabled on this server');
+  assert.equal(setCheckPort(a2, '1'), 'health checks are not enabled on this server');
+  assert.equal(setCheckAddr(a2, '127.0.0.2'), 'health checks are not enabled on this server');
+});
