@@ -67,26 +67,33 @@ export function nowMicros(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
 }
 
+/** Builds the text placed before the message; `pri` is facility * 8 + level. */
+type HeaderBuilder = (pri: number, level: number, id: SyslogIdentity, nowUs: number, sd: string) => string;
+
 /**
- * Builds the header placed before the message for `format` (everything up to the message).
+ * The header of each framing format (HAProxy log.c __send_log), one entry per `format`.
  * `local` with a configured hostname is sent as rfc3164, as HAProxy documents.
- * @param facility facility code 0..23; @param level severity code 0..7.
+ */
+const HEADERS: Readonly<Record<SyslogFormat, HeaderBuilder>> = {
+  local: (pri, _l, id, us) => (id.hostname === undefined
+    ? `<${pri}>${bsdTimestamp(us / 1000)} ${id.tag}[${id.pid}]: `
+    : `<${pri}>${bsdTimestamp(us / 1000)} ${id.hostname} ${id.tag}[${id.pid}]: `),
+  rfc3164: (pri, _l, id, us) => `<${pri}>${bsdTimestamp(us / 1000)} ${id.hostname ?? 'localhost'} ${id.tag}[${id.pid}]: `,
+  rfc5424: (pri, _l, id, us, sd) => `<${pri}>1 ${isoTimestamp(us)} ${id.hostname || '-'} ${id.tag} ${id.pid} - ${sd} `,
+  short: (_p, level) => `<${level}>`,
+  priority: (pri) => `<${pri}>`,
+  timed: (_p, level, _id, us) => `<${level}>${isoTimestamp(us)} `,
+  iso: (_p, _l, _id, us) => `${isoTimestamp(us)} `,
+  raw: () => '',
+};
+
+/**
+ * The header placed before the message for `format` (everything up to the message).
+ * @param facility facility code 0..23; @param level severity code 0..7; `sd` is the RFC5424
+ * structured-data element (`-` when none).
  */
 export function syslogHeader(format: SyslogFormat, facility: number, level: number, id: SyslogIdentity, nowUs: number, sd = '-'): string {
-  switch (format) {
-    case 'local':
-      if (id.hostname === undefined) return `<${facility * 8 + level}>${bsdTimestamp(nowUs / 1000)} ${id.tag}[${id.pid}]: `;
-      return `<${facility * 8 + level}>${bsdTimestamp(nowUs / 1000)} ${id.hostname} ${id.tag}[${id.pid}]: `;
-    case 'rfc3164':
-      return `<${facility * 8 + level}>${bsdTimestamp(nowUs / 1000)} ${id.hostname ?? 'localhost'} ${id.tag}[${id.pid}]: `;
-    case 'rfc5424':
-      return `<${facility * 8 + level}>1 ${isoTimestamp(nowUs)} ${id.hostname || '-'} ${id.tag} ${id.pid} - ${sd} `;
-    case 'short': return `<${level}>`;
-    case 'priority': return `<${facility * 8 + level}>`;
-    case 'timed': return `<${level}>${isoTimestamp(nowUs)} `;
-    case 'iso': return `${isoTimestamp(nowUs)} `;
-    case 'raw': return '';
-  }
+  return HEADERS[format](facility * 8 + level, level, id, nowUs, sd);
 }
 
 /**
