@@ -16,3 +16,5 @@ import './acl/keywords';
 import './runtime/commands';
 import './proxy/http/rules/index';
 import './proxy/tls-keywords';
+import './proxy/http/compression';
+import './proxy/tcp/keywords';

@@ -61,6 +61,9 @@ export function releaseIdle(s: PooledSocket): void {
   if (list.length >= MAX_IDLE_PER_SERVER) { s.destroy(); return; }
   s.fcIdle = true;
   s.setTimeout(0);
+  // The last owner may have paused it for backpressure: an idle socket must be read so that a
+  // close (or unexpected bytes) from the server is noticed, and the next owner gets its data.
+  s.resume();
   list.push(s);
   // An idle socket must not keep the process alive on its own.
   s.unref();

@@ -80,6 +80,11 @@ export class TrafficCounters {
   /** Failed header rewrites. */
   failedRewrites = 0;
   internalErrors = 0;
+  /** HTTP compression: bytes in/out of the compressor, bypassed bytes, compressed responses. */
+  compIn = 0;
+  compOut = 0;
+  compBypassed = 0;
+  compResponses = 0;
   /** Connection attempts made to servers (connect) and reused ones (reuse). */
   connects = 0;
   reuses = 0;

@@ -67,9 +67,10 @@ export class ChunkedScanner {
 
   /**
    * Scans buf[start..end). Returns the number of bytes consumed by the body (less than
-   * end-start only when the body ends inside the slice, or on error).
+   * end-start only when the body ends inside the slice, or on error). `onData`, when given,
+   * receives the ranges of chunk payload (decoded body bytes) as they are found.
    */
-  feed(buf: Buffer, start: number, end: number): number {
+  feed(buf: Buffer, start: number, end: number, onData?: (buf: Buffer, start: number, end: number) => void): number {
     let i = start;
     while (i < end) {
       switch (this.state) {
@@ -111,6 +112,7 @@ export class ChunkedScanner {
           break;
         case CState.Data: {
           const n = Math.min(this.remaining, end - i);
+          if (onData && n > 0) onData(buf, i, i + n);
           i += n;
           this.remaining -= n;
           this.dataBytes += n;

@@ -33,6 +33,7 @@ import { explainPlacement } from '../explain';
 import { runtimeLookup } from '../runtime-config';
 import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protocol';
 import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
+import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 
 const enum St {
   /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
@@ -130,6 +131,11 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private tunnelClosing = false;
   private explain: PickExplanation | null = null;
   private switchText = '';
+  /** Response compressor for the current transaction, when compressing. */
+  private enc: Encoder | null = null;
+  private readonly onEncData = (buf: Buffer, start: number, end: number): void => {
+    if (!this.enc!.write(buf.subarray(start, end))) this.srv?.pause();
+  };
 
   constructor(instance: Instance, fe: Proxy, sock: Socket, addrs?: ProxyAddresses) {
     this.instance = instance;
@@ -477,6 +483,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     let out = `${h.method} ${h.uri} ${h.version}\r\n`;
     const hs = h.headers;
     const upgrade = h.connUpgrade && h.upgrade !== '';
+    // `compression offload`: servers must not compress, Fulcrum does.
+    const offload = (compressionOf(be.cfg) ?? compressionOf(fe.cfg))?.offload === true;
     let connTokens = '';
     for (let i = 0; i < hs.length; i += 2) {
       const name = hs[i].toLowerCase();
@@ -484,6 +492,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
         connTokens = keepConnectionTokens(hs[i + 1], connTokens, upgrade);
         continue;
       }
+      if (offload && name === 'accept-encoding') continue;
       out += `${name}: ${hs[i + 1]}\r\n`;
     }
     if (connTokens) out += `connection: ${connTokens}\r\n`;
@@ -819,6 +828,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
         return;
       }
     }
+    if (!upgrade && this.resBody !== BodyKind.None && this.resBody !== BodyKind.UntilClose && req.versionMinor >= 1) this.setupCompression(head);
     const out = this.buildResponseHead(head, false);
     rec.bytesOut += Buffer.byteLength(out, 'latin1');
     this.sock.setTimeout(this.fe.cfg.timeouts.client ?? 0);
@@ -882,7 +892,29 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     return out;
   }
 
+  /** Decides on compression for this response and rewrites its headers when it applies. */
+  private setupCompression(head: ParsedHead): void {
+    const comp = compressionOf(this.be!.cfg) ?? compressionOf(this.fe.cfg);
+    if (!comp) return;
+    const req = this.req!;
+    const algo = chooseAlgorithm(comp, req);
+    const fe = this.fe;
+    const be = this.be!;
+    if (!algo || !shouldCompress(comp, req, head, req.method)) {
+      if (head.contentLength > 0) { fe.feCounters.compBypassed += head.contentLength; be.beCounters.compBypassed += head.contentLength; }
+      return;
+    }
+    rewriteHeaders(head, algo);
+    fe.feCounters.compResponses++;
+    be.beCounters.compResponses++;
+    this.enc = createEncoder(algo, (b) => {
+      this.rec.bytesOut += b.length;
+      if (!this.sock.write(b)) this.srv?.pause();
+    }, () => this.srv?.resume());
+  }
+
   private forwardResponseBody(chunk: Buffer, offset: number): void {
+    if (this.enc) { this.forwardCompressed(chunk, offset); return; }
     let n: number;
     let done = false;
     const avail = chunk.length - offset;
@@ -912,6 +944,44 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       const rest = offset + n < chunk.length ? chunk.subarray(offset + n) : null;
       this.responseDone(rest);
     }
+  }
+
+  /** Body path when compressing: decoded body bytes go to the encoder. */
+  private forwardCompressed(chunk: Buffer, offset: number): void {
+    const enc = this.enc!;
+    if (this.resBody === BodyKind.None) return; // flushing: the body already ended
+    let n: number;
+    let done = false;
+    if (this.resBody === BodyKind.Length) {
+      n = Math.min(chunk.length - offset, this.resRemaining);
+      this.resRemaining -= n;
+      done = this.resRemaining === 0;
+      if (n > 0 && !enc.write(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n))) this.srv?.pause();
+    } else {
+      const sc = this.resChunks!;
+      n = sc.feed(chunk, offset, chunk.length, this.onEncData);
+      if (sc.error) {
+        this.server!.counters.errResp++;
+        this.abort('S', 'D', this.rec.status);
+        return;
+      }
+      done = sc.done;
+    }
+    if (!done) return;
+    const rest = offset + n < chunk.length ? chunk.subarray(offset + n) : null;
+    const fe = this.fe;
+    const be = this.be!;
+    enc.end(() => {
+      fe.feCounters.compIn += enc.bytesIn;
+      be.beCounters.compIn += enc.bytesIn;
+      fe.feCounters.compOut += enc.bytesOut;
+      be.beCounters.compOut += enc.bytesOut;
+      if (this.enc !== enc) return;
+      this.enc = null;
+      this.responseDone(rest);
+    });
+    // Until the encoder flushed, the transaction is still in its body phase.
+    this.resBody = BodyKind.None;
   }
 
   onServerEnd(): void {
@@ -1134,6 +1204,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       this.be.beCounters.srvAborts++;
     }
     if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+    if (this.enc) { this.enc.destroy(); this.enc = null; }
     this.finishTxn();
     this.state = St.Closed;
     this.sock.destroy();
