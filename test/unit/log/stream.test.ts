@@ -186,6 +186,18 @@ test('admin events: proxy loggers or global ones, stderr labels as HAProxy print
   closeLogRuntime(inst);
 });
 
+test('admin events about a proxy without log lines reach no syslog target (HAProxy send_log)', async () => {
+  const { inst, px } = build(`global\n  log 127.0.0.1:{{UDP}} daemon\ndefaults\n  mode http\nbackend quiet\n  server a 127.0.0.1:1\nfrontend main\n  bind :1\n  log global\n`);
+  inst.options.quiet = true;
+  logRuntime(inst).eventsToStderr = false;
+  sendAdminLog(inst, { severity: 'alert', message: 'Server quiet/a is DOWN.', proxy: 'quiet' });
+  sendAdminLog(inst, { severity: 'warning', message: 'No proxy named.' });
+  sendAdminLog(inst, { severity: 'warning', message: 'Unknown proxy.', proxy: 'nope' });
+  const got = await settle(inst, px('main'));
+  assert.deepEqual(got.map((m) => m.replace(/^(<\d+>).*?: /, '$1')), ['<28>No proxy named.\n', '<28>Unknown proxy.\n']);
+  closeLogRuntime(inst);
+});
+
 test('a missing unix socket is reported once, not per message, and nothing throws', async (t) => {
   if (!addon) { t.skip('native addon not built'); return; }
   const { inst, px, errs } = build(`global\n  log 127.0.0.1:{{UDP}} local0\n  log {{DIR}}/missing.sock daemon\ndefaults\n  mode http\n  log global\n  option httplog\nfrontend main\n  bind :1\n`);
