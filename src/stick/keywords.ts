@@ -97,8 +97,9 @@ function parseStickTable(ctx: KeywordContext): void {
       return;
     }
   }
-  if (!typed) { ctx.error(`stick-table: missing type.`); return; }
+  // HAProxy checks the size first (`stick-table` alone says "missing size").
   if (t.size === 0) { ctx.error(`stick-table: missing size.`); return; }
+  if (!typed) { ctx.error(`stick-table: missing type.`); return; }
   p.ext.stickTable = t;
 }
 

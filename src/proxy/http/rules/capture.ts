@@ -11,7 +11,8 @@ import { registerFamily, registerKeywords, FRONTEND_ONLY } from '../../../config
 import { extSlice, type ProxyConfig, type SourceRef } from '../../../config/model';
 import { compileSampleExpr } from '../../../sample/expr';
 import { registerHookInstaller, httpHooks, type HttpTxn } from '../hooks';
-import { registerHttpAction, type ActionResult } from './registry';
+import { registerHttpAction, type ActionResult, type HttpRuleConfig } from './registry';
+import { registerPostCheck } from '../../../config/validate';
 import type { SampleValue } from '../../../sample/context';
 
 /** One capture slot. `name` is the header (lower-case) or '' for an action/declared slot. */
@@ -138,3 +139,19 @@ registerHttpAction([{
     };
   },
 }]);
+
+// `capture ... id N` must name an existing slot (HAProxy checks it once the proxy is parsed).
+registerPostCheck('capture ids', (config, diag) => {
+  for (const p of config.proxies) {
+    const rules = p.ext.httpRules as { request: HttpRuleConfig[]; response: HttpRuleConfig[] } | undefined;
+    if (!rules) continue;
+    const c = p.ext.captures as ProxyCaptures | undefined;
+    for (const [list, dir] of [[rules.request, 'request'], [rules.response, 'response']] as const) {
+      for (const r of list) {
+        if (r.action !== 'capture' || r.args[1] !== 'id') continue;
+        const n = Number(r.args[2]);
+        if (!c || n >= c[dir].length) diag.alert(`Proxy '${p.name}': unable to find capture id '${r.args[2]}' referenced by ${r.set} capture rule.`);
+      }
+    }
+  }
+});
