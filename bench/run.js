@@ -2,9 +2,10 @@
 'use strict';
 // Fulcrum macro benchmark. See README.md. Usage:
 //   node run.js [--quick] [--scenario a,b] [--target a,b] [--rounds N] [--duration S]
-//               [--warmup S] [--idle-conns N] [--no-install] [--no-build] [--list]
+//               [--warmup S] [--idle-conns N] [--wait-quiet S] [--fulcrum-root DIR]
+//               [--no-install] [--no-build] [--list]
 // Environment equivalents: BENCH_SCENARIO, BENCH_TARGETS, BENCH_ROUNDS, BENCH_DURATION,
-// BENCH_WARMUP, BENCH_IDLE_CONNS.
+// BENCH_WARMUP, BENCH_IDLE_CONNS, BENCH_WAIT_QUIET, BENCH_FULCRUM_ROOT.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,8 +18,8 @@ const { runWrk } = require('./lib/wrk');
 const { startNginx } = require('./lib/nginx');
 const { SCENARIOS } = require('./lib/scenarios');
 const { ALL_TARGETS, startTarget } = require('./lib/targets');
-const { ensureTools, ensureFulcrumBuilt, gitCommit, log } = require('./lib/tools');
-const { summarize, wrkTable, idleTable } = require('./lib/report');
+const { ROOT, ensureTools, ensureFulcrumBuilt, snapshotFulcrum, gitCommit, log } = require('./lib/tools');
+const { summarize, wrkTable, idleTable, overviewTable } = require('./lib/report');
 
 const MIB = 1024 * 1024;
 
@@ -32,6 +33,8 @@ function parseArgs(argv) {
     duration: env.BENCH_DURATION ? Number(env.BENCH_DURATION) : null,
     warmup: env.BENCH_WARMUP ? Number(env.BENCH_WARMUP) : null,
     idleConns: env.BENCH_IDLE_CONNS ? Number(env.BENCH_IDLE_CONNS) : null,
+    waitQuiet: env.BENCH_WAIT_QUIET ? Number(env.BENCH_WAIT_QUIET) : 0,
+    fulcrumRoot: env.BENCH_FULCRUM_ROOT || null,
     install: true, build: true, list: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -45,10 +48,12 @@ function parseArgs(argv) {
     else if (key === '--duration') o.duration = Number(val());
     else if (key === '--warmup') o.warmup = Number(val());
     else if (key === '--idle-conns') o.idleConns = Number(val());
+    else if (key === '--wait-quiet') o.waitQuiet = Number(val());
+    else if (key === '--fulcrum-root') o.fulcrumRoot = path.resolve(val());
     else if (key === '--no-install') o.install = false;
     else if (key === '--no-build') o.build = false;
     else if (key === '--list') o.list = true;
-    else if (key === '--help' || key === '-h') { process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 8).join('\n').replace(/^\/\/ ?/gm, '') + '\n'); process.exit(0); }
+    else if (key === '--help' || key === '-h') { process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 9).join('\n').replace(/^\/\/ ?/gm, '') + '\n'); process.exit(0); }
     else { process.stderr.write(`unknown argument ${a} (try --help)\n`); process.exit(2); }
   }
   o.rounds ??= o.quick ? 1 : 3;
@@ -94,6 +99,23 @@ function roundRecord(round, res, cpuUs, rssMax, otherUs) {
   };
 }
 
+/**
+ * With --wait-quiet S: before a measurement, waits (up to S seconds) until CPU used by other
+ * processes over a 500 ms window drops under 10% of a core. The benchmark's own processes
+ * are idle then, so all busy time counts as other load. Returns the seconds waited.
+ */
+async function waitQuiet(maxS) {
+  if (!maxS) return 0;
+  const t0 = Date.now();
+  while (Date.now() - t0 < maxS * 1000) {
+    const a = systemBusyMicros();
+    await sleep(500);
+    const b = systemBusyMicros();
+    if (a === null || b === null || (b - a) / 500e3 < 0.1) break;
+  }
+  return (Date.now() - t0) / 1000;
+}
+
 async function runWrkScenario(sc, opts, plan, ctxBase) {
   const nginx = await startNginx({ count: sc.backends, cpu: plan.loadCpu });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${sc.name}-`));
@@ -123,6 +145,8 @@ async function runWrkScenario(sc, opts, plan, ctxBase) {
         const rec = targets[t.name];
         if (!rec.ok) continue;
         if (t.proc && t.proc.exited()) { rec.ok = false; rec.reason = `process exited during the run: ${t.proc.output().slice(-300)}`; continue; }
+        const waited = await waitQuiet(opts.waitQuiet);
+        if (waited > 1) log(`${sc.name}: waited ${waited.toFixed(1)} s for other load to settle`);
         const cpu0 = t.pid ? cpuMicros(t.pid) : null;
         const ng0 = cpuMicros(nginx.pid);
         const sys0 = systemBusyMicros();
@@ -237,26 +261,37 @@ async function main() {
   for (const t of opts.targets) if (!ALL_TARGETS.includes(t)) { process.stderr.write(`unknown target ${t}; known: ${ALL_TARGETS.join(', ')}\n`); process.exit(2); }
 
   const tools = ensureTools({ install: opts.install });
-  const fulcrumBuilt = opts.targets.includes('fulcrum') ? ensureFulcrumBuilt({ build: opts.build }) : false;
+  const fulcrumRoot = opts.fulcrumRoot || ROOT;
+  let fulcrum = { dir: null, error: 'not selected' };
+  if (opts.targets.includes('fulcrum')) {
+    if (!ensureFulcrumBuilt({ build: opts.build, root: fulcrumRoot })) fulcrum = { dir: null, error: `fulcrum is not built (${fulcrumRoot}/dist/src/cli/main.js missing)` };
+    else fulcrum = snapshotFulcrum(fulcrumRoot, SCENARIOS[0].config({ listen: 1, backends: [2] }));
+    if (fulcrum.dir) log(`fulcrum: running a copy of ${fulcrumRoot}/dist taken now (${fulcrum.dir}); fulcrum -c says: ${fulcrum.check}`);
+    else log(`fulcrum unavailable: ${fulcrum.error}`);
+  }
   const plan = cpuPlan();
   const started = new Date();
   const meta = {
     started: started.toISOString(),
     commit: gitCommit(),
+    fulcrum_root: fulcrumRoot,
+    fulcrum_commit: gitCommit(fulcrumRoot),
     host: { cpus: cpus(), model: (os.cpus()[0] || {}).model, kernel: os.release(), clk_tck: CLK_TCK },
     versions: tools.versions,
-    options: { rounds: opts.rounds, duration_s: opts.duration, warmup_s: opts.warmup, idle_conns: opts.idleConns, quick: opts.quick },
+    options: { rounds: opts.rounds, duration_s: opts.duration, warmup_s: opts.warmup, idle_conns: opts.idleConns, quick: opts.quick, wait_quiet_s: opts.waitQuiet },
     pinning: plan.note,
   };
   log(`${meta.host.cpus} CPUs (${meta.host.model}); ${plan.note}; ${opts.rounds} round(s) x ${opts.duration}s, warmup ${opts.warmup}s`);
-  const ctxBase = { haproxy: tools.haproxy, fulcrumBuilt };
+  const ctxBase = { haproxy: tools.haproxy, fulcrumDir: fulcrum.dir, fulcrumError: fulcrum.error };
   const out = { meta, scenarios: {} };
   const tables = [];
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const jsonFile = path.join(__dirname, 'results', `${stamp}${opts.quick ? '-quick' : ''}.json`);
+  const overview = {};
   for (const sc of scenarios) {
     log(`scenario ${sc.name}: ${sc.description}`);
+    const t0 = Date.now();
     let r;
     try {
       r = sc.kind === 'idle' ? await runIdleScenario(sc, opts, plan, ctxBase) : await runWrkScenario(sc, opts, plan, ctxBase);
@@ -264,18 +299,26 @@ async function main() {
       log(`scenario ${sc.name} failed: ${e.stack || e}`);
       r = { error: String(e.message || e), table: `### ${sc.name}\n\nfailed: ${e.message}\n` };
     }
+    r.elapsed_s = (Date.now() - t0) / 1000;
+    log(`scenario ${sc.name} took ${r.elapsed_s.toFixed(0)} s`);
+    overview[sc.name] = sc.kind === 'idle' ? { scenario: sc, idle: r.targets } : { scenario: sc, summary: r.summary };
     out.scenarios[sc.name] = { description: sc.description, connections: sc.connections, path: sc.path, ...r };
     tables.push(r.table);
     process.stdout.write(`\n${r.table}\n`);
     fs.writeFileSync(jsonFile, JSON.stringify(out, null, 2));
   }
-  const header = `## Fulcrum benchmark ${meta.started} (commit ${meta.commit})\n\n` +
+  const header = `## Fulcrum benchmark ${meta.started} (commit ${meta.commit}${fulcrumRoot !== ROOT ? `; fulcrum from ${fulcrumRoot} at ${meta.fulcrum_commit}` : ''})\n\n` +
     `${meta.host.cpus} CPUs (${meta.host.model}), Linux ${meta.host.kernel}; ${plan.note}; ` +
     `${opts.rounds} round(s) x ${opts.duration}s per target, warmup ${opts.warmup}s, targets interleaved per round.\n` +
     `node ${meta.versions.node}; ${meta.versions.haproxy || 'haproxy: absent'}; ${meta.versions.nginx}; ${meta.versions.wrk}\n`;
-  const md = `${header}\n${tables.join('\n')}`;
+  const elapsed = (Date.now() - started.getTime()) / 1000;
+  out.meta.elapsed_s = elapsed;
+  fs.writeFileSync(jsonFile, JSON.stringify(out, null, 2));
+  const md = `${header}\nTotal time ${Math.round(elapsed)} s.\n\n${overviewTable(overview, opts.targets)}\n${tables.join('\n')}`;
   fs.writeFileSync(jsonFile.replace(/\.json$/, '.md'), md);
   process.stdout.write(`\n\n${md}\nraw results: ${jsonFile}\n`);
+  if (fulcrum.dir) fs.rmSync(fulcrum.dir, { recursive: true, force: true });
 }
 
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 main().catch((e) => { process.stderr.write(`${e.stack || e}\n`); process.exit(1); });

@@ -89,4 +89,34 @@ function idleTable(scenario, results, conns) {
   return `### ${scenario.name}: ${scenario.description}\n\n${lines.join('\n')}\n${footnotes(notes)}`;
 }
 
-module.exports = { METRICS, summarize, wrkTable, idleTable };
+/**
+ * One line per scenario: each proxy relative to haproxy (per-round ratios, median), as
+ * "headline / CPU per request", plus haproxy's absolute numbers and the other load.
+ * results: { scenarioName: { scenario, summary } | { scenario, idle: results } }.
+ */
+function overviewTable(results, targets) {
+  const others = targets.filter((t) => t !== 'direct' && t !== 'haproxy');
+  const head = ['scenario', 'haproxy: headline, CPU µs/req', ...others.map((t) => `${t} ×haproxy`), 'direct ×haproxy', 'other load %'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const r2 = (x) => (x === null || x === undefined ? '-' : x.toFixed(2));
+  for (const [name, r] of Object.entries(results)) {
+    if (r.idle) {
+      const h = r.idle.haproxy;
+      const cells = others.map((t) => { const x = r.idle[t]; return x && x.ok && h && h.ok ? `${r2(x.kib_per_conn / h.kib_per_conn)} (${x.kib_per_conn.toFixed(2)} KiB/conn)` : 'n/a'; });
+      lines.push(`| ${name} | ${h && h.ok ? `${h.kib_per_conn.toFixed(2)} KiB/conn` : 'n/a'} | ${cells.join(' | ')} | - | - |`);
+      continue;
+    }
+    if (!r.summary) { lines.push(`| ${name} | failed |${others.map(() => '').join(' |')} | | |`); continue; }
+    const key = r.scenario.metric === 'mbps' ? 'mbps' : 'rps';
+    const unit = key === 'mbps' ? 'MB/s' : 'req/s';
+    const h = r.summary.haproxy;
+    const hcell = h && h.ok ? `${METRICS.find((m) => m.key === key).fmt(h.median[key])} ${unit}, ${h.median.cpu_us_per_req === null ? '-' : h.median.cpu_us_per_req.toFixed(1)}` : 'n/a';
+    const cells = others.map((t) => { const x = r.summary[t]; return x && x.ok ? `${r2(x.vsHaproxy[key])} / ${r2(x.vsHaproxy.cpu_us_per_req)}` : 'n/a'; });
+    const d = r.summary.direct;
+    const loads = Object.values(r.summary).filter((x) => x.ok).map((x) => x.median.other_load).filter((x) => x !== null);
+    lines.push(`| ${name} | ${hcell} | ${cells.join(' | ')} | ${d && d.ok ? r2(d.vsHaproxy[key]) : 'n/a'} | ${loads.length ? (median(loads) * 100).toFixed(0) : '-'} |`);
+  }
+  return `### Overview: each proxy relative to haproxy\n\nCells: throughput ratio (req/s, or MB/s for the 1 MiB scenarios; higher is better) / CPU µs per request ratio (lower is better), each the median of per-round ratios. idle-10k: memory per idle connection ratio (lower is better).\n\n${lines.join('\n')}\n`;
+}
+
+module.exports = { METRICS, summarize, wrkTable, idleTable, overviewTable };

@@ -8,7 +8,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { freePort, startProcess, stopProcess, waitForPort, waitForHttp200 } = require('./util');
-const { ROOT } = require('./tools');
 
 const BENCH = path.resolve(__dirname, '..');
 const ALL_TARGETS = ['direct', 'haproxy', 'fulcrum', 'node-http-proxy', 'fastify-http-proxy'];
@@ -36,7 +35,7 @@ async function readyOrFail(name, proc, port, checkPath, timeoutMs) {
 }
 
 /**
- * Starts one target for a scenario. ctx: { scenario, nginxPorts, workDir, proxyCpu, haproxy, fulcrumBuilt }.
+ * Starts one target for a scenario. ctx: { scenario, nginxPorts, workDir, proxyCpu, haproxy, fulcrumDir (a build copy), fulcrumError }.
  */
 async function startTarget(name, ctx) {
   const { scenario, nginxPorts, workDir, proxyCpu } = ctx;
@@ -57,8 +56,8 @@ async function startTarget(name, ctx) {
       if (c.status !== 0) return { ...base, reason: `haproxy -c failed: ${lastLines(c.stdout + c.stderr)}` };
       argv = ['haproxy', '-db', '-f', cfgFile];
     } else {
-      if (!ctx.fulcrumBuilt) return { ...base, reason: 'fulcrum is not built (dist/src/cli/main.js missing)' };
-      argv = [process.execPath, path.join(ROOT, 'bin', 'fulcrum'), '-db', '-f', cfgFile];
+      if (!ctx.fulcrumDir) return { ...base, reason: ctx.fulcrumError || 'fulcrum is not built (dist/src/cli/main.js missing)' };
+      argv = [process.execPath, path.join(ctx.fulcrumDir, 'bin', 'fulcrum'), '-db', '-f', cfgFile];
     }
   } else if (name === 'node-http-proxy' || name === 'fastify-http-proxy') {
     if (!scenario.peers) return { ...base, reason: 'not applicable to this scenario' };

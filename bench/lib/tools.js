@@ -72,24 +72,52 @@ function newestMtime(dir) {
  * tsc still emits when some file has a type error, so a non-zero exit is a warning only.
  * Returns true when bin/fulcrum's entry point exists afterwards.
  */
-function ensureFulcrumBuilt({ build = true } = {}) {
-  const entry = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
-  const stale = !fs.existsSync(entry) || fs.statSync(entry).mtimeMs < newestMtime(path.join(ROOT, 'src'));
+function ensureFulcrumBuilt({ build = true, root = ROOT } = {}) {
+  const entry = path.join(root, 'dist', 'src', 'cli', 'main.js');
+  const stale = !fs.existsSync(entry) || fs.statSync(entry).mtimeMs < newestMtime(path.join(root, 'src'));
   if (stale && build) {
-    if (!fs.existsSync(path.join(ROOT, 'node_modules', 'typescript'))) {
-      log('installing root dev dependencies (npm install at the repository root)');
-      spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+    if (!fs.existsSync(path.join(root, 'node_modules', 'typescript'))) {
+      log(`installing dev dependencies (npm install in ${root})`);
+      spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
     }
-    log('building Fulcrum (npm run build at the repository root)');
-    const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+    log(`building Fulcrum (npm run build in ${root})`);
+    const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) log(`build reported errors (tsc still emits; continuing):\n${(r.stdout + r.stderr).split('\n').slice(0, 10).join('\n')}`);
   }
   return fs.existsSync(entry);
 }
 
-function gitCommit() {
-  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+/**
+ * Copies bin/ and dist/src/ of the Fulcrum checkout at `root` into a temporary directory and
+ * returns its path, so the whole run uses one consistent build even while others rebuild
+ * dist/ in a shared tree. Checks the copy with `fulcrum -c` on `checkCfg`; when it cannot
+ * even load its modules (a half-written dist/), waits and copies again (3 tries).
+ * Returns { dir, error }.
+ */
+function snapshotFulcrum(root, checkCfgText) {
+  const os = require('node:os');
+  let lastErr = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-build-'));
+    fs.cpSync(path.join(root, 'bin'), path.join(dir, 'bin'), { recursive: true });
+    fs.cpSync(path.join(root, 'dist', 'src'), path.join(dir, 'dist', 'src'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+    const cfg = path.join(dir, 'check.cfg');
+    fs.writeFileSync(cfg, checkCfgText);
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'fulcrum'), '-c', '-f', cfg], { encoding: 'utf8', timeout: 20000 });
+    const out = `${r.stdout || ''}${r.stderr || ''}`;
+    if (!/Cannot find module|SyntaxError|is not a function|is not defined/.test(out)) return { dir, check: out.trim().split('\n').slice(-3).join(' | ') };
+    lastErr = out.split('\n').filter((l) => /Error|ALERT/.test(l)).slice(0, 3).join(' | ');
+    log(`Fulcrum build copy ${attempt} does not load (${lastErr}); retrying in 5 s`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    spawnSync('sleep', ['5']);
+  }
+  return { dir: null, error: lastErr };
+}
+
+function gitCommit(root = ROOT) {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-module.exports = { ROOT, ensureTools, ensureFulcrumBuilt, gitCommit, log };
+module.exports = { ROOT, ensureTools, ensureFulcrumBuilt, snapshotFulcrum, gitCommit, log };
