@@ -10,6 +10,7 @@
  *       opts: { v6only?: bool, reusePort?: bool }
  *   dup(fd) -> fd                        dup(2) with FD_CLOEXEC
  *   close(fd)
+ *   setCloexec(fd, on = true)             FD_CLOEXEC on/off
  *   dgramOpen(path) -> fd                AF_UNIX SOCK_DGRAM socket connected to path
  *                                        (leading '@' or NUL = abstract), non-blocking
  *   dgramSend(fd, buffer) -> bytes|-errno   send(2); EAGAIN and friends are reported, not thrown
@@ -220,15 +221,17 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value js_clear_cloexec(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+static napi_value js_set_cloexec(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
   int32_t fd = -1;
+  bool on = true;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < 1) return throw_errno(env, "fcntl", EINVAL);
   napi_get_value_int32(env, argv[0], &fd);
+  if (argc > 1) napi_get_value_bool(env, argv[1], &on);
   int fl = fcntl(fd, F_GETFD);
-  if (fl < 0 || fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0) return throw_errno(env, "fcntl", errno);
+  if (fl < 0 || fcntl(fd, F_SETFD, on ? (fl | FD_CLOEXEC) : (fl & ~FD_CLOEXEC)) < 0) return throw_errno(env, "fcntl", errno);
   return NULL;
 }
 
@@ -290,7 +293,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "listenSocket", NULL, js_listen_socket, NULL, NULL, NULL, napi_enumerable, NULL },
     { "dup", NULL, js_dup, NULL, NULL, NULL, napi_enumerable, NULL },
     { "close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "clearCloexec", NULL, js_clear_cloexec, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "setCloexec", NULL, js_set_cloexec, NULL, NULL, NULL, napi_enumerable, NULL },
     { "dgramOpen", NULL, js_dgram_open, NULL, NULL, NULL, napi_enumerable, NULL },
     { "dgramSend", NULL, js_dgram_send, NULL, NULL, NULL, napi_enumerable, NULL },
     { "dgramSendTo", NULL, js_dgram_send_to, NULL, NULL, NULL, napi_enumerable, NULL },

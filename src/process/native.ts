@@ -21,7 +21,8 @@ export interface NativeHelper {
   /** dup(2) with FD_CLOEXEC. */
   dup(fd: number): number;
   close(fd: number): void;
-  clearCloexec(fd: number): void;
+  /** Sets (default) or clears FD_CLOEXEC. */
+  setCloexec(fd: number, on?: boolean): void;
   /** A non-blocking UNIX datagram socket connected to `path` ('@name' = abstract). */
   dgramOpen(path: string): number;
   /** send(2) on a connected datagram socket: bytes sent, or -errno (EAGAIN ... are not thrown). */

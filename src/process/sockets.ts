@@ -48,6 +48,9 @@ export function inheritedFds(): Map<string, number> {
       try {
         for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, number>)) inherited.set(k, v);
       } catch { /* malformed: bind normally */ }
+      // Inherited without FD_CLOEXEC: programs this worker starts (external checks) must not get them.
+      const native = loadNative();
+      for (const fd of inherited.values()) try { native?.setCloexec(fd, true); } catch { /* not open */ }
       // Children of this process (external checks ...) must not see them.
       delete process.env[LISTEN_FDS_ENV];
     }
