@@ -76,14 +76,43 @@ export function pickCtx(opts: Parameters<typeof sampleCtx>[0] & { body?: Buffer 
   return { sample: sampleCtx(opts), body: opts.body };
 }
 
-/** Picks `n` times (new request each, connection finished at once) and returns names. */
+/**
+ * Picks `n` times, each request's connection opened and closed right away (told to the
+ * balancer as the data plane does), and returns the server names.
+ */
 export function sequence(balancer: Balancer, n: number, ctx: PickContext = pickCtx()): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = balancer.pick(ctx);
+    if (s) {
+      s.curConns++;
+      balancer.takeConn?.(s);
+      s.curConns--;
+      balancer.dropConn?.(s);
+    }
     out.push(s ? s.name : '-');
   }
   return out;
+}
+
+/**
+ * `hold` step of a fixture: `n` requests whose connections stay open, then closed in the
+ * order they were opened.
+ */
+export function hold(balancer: Balancer, n: number, ctx: PickContext = pickCtx()): string[] {
+  const open: Server[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = balancer.pick(ctx);
+    if (!s) throw new Error('no server for a held request');
+    s.curConns++;
+    balancer.takeConn?.(s);
+    open.push(s);
+  }
+  for (const s of open) {
+    s.curConns--;
+    balancer.dropConn?.(s);
+  }
+  return open.map((s) => s.name);
 }
 
 /**
@@ -111,8 +140,8 @@ export interface FixtureScenario {
   name: string;
   balance: string;
   options?: string[];
-  servers: { name: string; weight: number; backup?: boolean }[];
-  steps: ({ requests: number } | { cli: string } | { get: { path: string; headers?: Record<string, string>; from?: string }[] })[];
+  servers: { name: string; weight: number; backup?: boolean; maxconn?: number }[];
+  steps: ({ requests: number } | { cli: string } | { hold: number } | { get: { path: string; headers?: Record<string, string>; from?: string }[] })[];
   sequence: string[];
 }
 
@@ -138,6 +167,7 @@ export function replay(sc: FixtureScenario): string[] {
   const out: string[] = [];
   for (const st of sc.steps) {
     if ('cli' in st) applyCli(backend, st.cli);
+    else if ('hold' in st) out.push(...hold(balancer, st.hold));
     else if ('get' in st) {
       for (const r of st.get) {
         // What Node's http client sent to HAProxy: the given headers, then Host and Connection.

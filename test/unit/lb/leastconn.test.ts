@@ -1,29 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadFixtures, makeBackend, pickCtx } from './helpers';
+import { loadFixtures, makeBackend, pickCtx, replay } from './helpers';
 import { runConformance } from './balancer.suite';
-import type { Balancer } from '../../../src/lb/balancer';
 import type { Server } from '../../../src/proxy/server';
-
-/** Replays with connections opened and closed around each pick, as the data plane does. */
-function run(balancer: Balancer, n: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = balancer.pick(pickCtx())!;
-    s.curConns++;
-    balancer.takeConn?.(s);
-    s.curConns--;
-    balancer.dropConn?.(s);
-    out.push(s.name);
-  }
-  return out;
-}
 
 for (const sc of loadFixtures('leastconn')) {
   test(`leastconn matches HAProxy 2.6: ${sc.name}`, () => {
-    const { balancer } = makeBackend({ algorithm: 'leastconn', servers: sc.servers });
-    const total = sc.steps.reduce((a, st) => a + ('requests' in st ? st.requests : 0), 0);
-    assert.equal(run(balancer, total).join(' '), sc.sequence.join(' '));
+    assert.equal(replay(sc).join(' '), sc.sequence.join(' '));
   });
 }
 
