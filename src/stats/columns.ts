@@ -234,7 +234,8 @@ export const STAT_COLUMNS: readonly StatColumn[] = [
   col('status', 'BFS', 'SGP', 'str', 'Frontend/listen status: OPEN/WAITING/FULL/STOP; backend: UP/DOWN; server: last check status',
     (r) => statusOf(r)),
   col('weight', 'BS', 'MaP', 'u32', 'Server\'s effective weight, or sum of active servers\' effective weights for a backend',
-    (r) => r.server ? r.server.eweight : backendWeight(r.proxy, 'eweight')),
+    // eweight is fractional during slowstart (lb/slowstart.ts); HAProxy rounds up.
+    (r) => r.server ? Math.ceil(r.server.eweight) : Math.ceil(backendWeight(r.proxy, 'eweight'))),
   col('act', 'BS', { S: 'SGP', B: 'MGP' }, 'u32', 'Total number of active UP servers with a non-zero weight',
     (r) => r.server ? (r.server.isBackup ? 0 : 1) : usable(r.proxy, false)),
   col('bck', 'BS', { S: 'SGP', B: 'MGP' }, 'u32', 'Total number of backup UP servers with a non-zero weight',
