@@ -17,6 +17,7 @@ import { TcpStream } from './tcp/stream';
 import { parseProxyHeader, type ProxyAddresses } from './proxy-protocol';
 import { emitAdminEvent } from '../observe/events';
 import { acceptGate, takeListenFd } from '../process/sockets';
+import { tcpConnectionGate, tcpSessionGate } from './tcp/gate';
 
 export class Listener {
   readonly frontend: Proxy;
@@ -114,6 +115,9 @@ export class Listener {
   private startStream(sock: net.Socket): void {
     const inst = this.instance;
     const fe = this.frontend;
+    // tcp-request connection rules (src/proxy/tcp/gate.ts): a reject closes and counts dcon.
+    const gate = tcpConnectionGate(inst, fe, sock);
+    if (gate === 'closed') return;
     inst.actconn++;
     inst.cumConns++;
     inst.connRate.add();
@@ -130,11 +134,12 @@ export class Listener {
       this.admitWaiting();
     };
     const begin = (addrs?: ProxyAddresses): void => {
+      if (!tcpSessionGate(inst, fe, sock, addrs)) { release(); return; }
       const stream = fe.mode === 'http' ? new HttpStream(inst, fe, sock, addrs) : new TcpStream(inst, fe, sock, addrs);
       stream.onDestroy = release;
       sock.resume();
     };
-    if (this.bind.options['accept-proxy'] === true) readProxyHeader(sock, fe, begin, release);
+    if (this.bind.options['accept-proxy'] === true || gate === 'expect-proxy') readProxyHeader(sock, fe, begin, release);
     else begin();
   }
 

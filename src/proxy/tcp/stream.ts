@@ -17,6 +17,13 @@ import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { rt, runtimeLookup } from '../runtime-config';
 import { logStream } from '../../log/index';
 import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protocol';
+import { connectionContext } from './gate';
+import { tcpRulesOf, execTcpRules, type CompiledTcpRules, type RuleCursor, type TcpVerdict } from './rules';
+import type { ProxyTcpRules } from './rules';
+import { setResponsePayload } from './fetches';
+
+/** Largest request payload kept for `tcp-request content` inspection (tune.bufsize - maxrewrite). */
+const INSPECT_MAX = 16384 - 1024;
 
 export class TcpStream implements ConnectTarget, QueuedRequest {
   readonly instance: Instance;
@@ -38,6 +45,11 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   private queued = false;
   queuedAt = 0;
   private tConnStart = 0;
+  /** `tcp-request content` inspection in progress (frontend then backend rules). */
+  private inspecting: { rules: CompiledTcpRules; cursor: RuleCursor; px: Proxy; timer?: NodeJS.Timeout; next: () => void } | null = null;
+  private pendingLen = 0;
+  /** `tcp-response content` rules waiting for server data. */
+  private resInspect: { rules: CompiledTcpRules; cursor: RuleCursor; timer?: NodeJS.Timeout; buf: Buffer[] } | null = null;
   onDestroy?: () => void;
 
   constructor(instance: Instance, fe: Proxy, sock: Socket, addrs?: ProxyAddresses) {
@@ -49,9 +61,13 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     const srcPort = addrs?.srcPort ?? sock.remotePort ?? 0;
     const dstPort = addrs?.dstPort ?? sock.localPort ?? 0;
     this.rec = newStreamRecord(src, srcPort, dst, dstPort, fe.name);
-    this.sample = { src, srcPort, dst, dstPort, frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance) };
+    // Continues the context of tcp-request connection/session rules (variables, tracking).
+    this.sample = connectionContext(instance, fe, sock, addrs);
+    this.sample.runtime ??= runtimeLookup(instance);
     this.rec.sample = this.sample; // %[fetch] in log formats (log/format.ts)
     sock.setNoDelay(true);
+    const fo = fe.cfg.options;
+    if (fo.tcpka || fo.clitcpka) sock.setKeepAlive(true, keepIdle(fe.cfg.ext.clitcpkaIdle));
     sock.on('data', (d: Buffer) => this.onClientData(d));
     sock.on('end', () => this.onClientEnd());
     sock.on('close', () => this.onClientClose());
@@ -60,7 +76,42 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     sock.on('timeout', () => this.onClientTimeout());
     const ct = fe.cfg.timeouts.client;
     if (ct) sock.setTimeout(ct);
-    this.route();
+    this.startInspect(fe, () => this.route());
+  }
+
+  /**
+   * `tcp-request content` rules of `px` (HAProxy tcp_inspect_request): with an inspect-delay,
+   * client data is buffered (exposed as `sample.payload`) until the rules decide, the delay
+   * expires, the buffer is full or the client closes; without one they run once at once.
+   */
+  private startInspect(px: Proxy, next: () => void): void {
+    const rules = tcpRulesOf(this.instance, px, 'content');
+    if (!rules) { next(); return; }
+    const delay = (px.cfg.ext.tcpRules as ProxyTcpRules | undefined)?.inspectDelay ?? 0;
+    const st = { rules, cursor: { next: 0 }, px, timer: undefined as NodeJS.Timeout | undefined, next };
+    this.inspecting = st;
+    if (delay > 0) st.timer = setTimeout(() => { st.timer = undefined; this.evalInspect(true); }, delay);
+    this.evalInspect(delay <= 0 || this.clientDone);
+  }
+
+  private evalInspect(final: boolean): void {
+    const st = this.inspecting;
+    if (!st || this.closed) return;
+    if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending)];
+    this.sample.payload = this.pending[0] ?? Buffer.alloc(0);
+    const v: TcpVerdict = execTcpRules(st.rules, this.sample, final || this.clientDone || this.pendingLen >= INSPECT_MAX, st.cursor);
+    if (v === 'wait') return;
+    if (st.timer) clearTimeout(st.timer);
+    this.inspecting = null;
+    this.sample.final = undefined;
+    if (v === 'reject' || v === 'silent-drop') {
+      this.fe.feCounters.deniedReq++;
+      if (this.be && this.be !== this.fe) this.be.beCounters.deniedReq++;
+      if (v === 'silent-drop') resetClose(this.sock);
+      this.end('P', 'R');
+      return;
+    }
+    st.next();
   }
 
   private route(): void {
@@ -76,7 +127,8 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     this.rec.backendName = be.name;
     this.sample.backend = be.name;
     be.beCounters.enter();
-    this.assign();
+    if (be !== this.fe) this.startInspect(be, () => this.assign());
+    else this.assign();
   }
 
   private assign(): void {
@@ -169,13 +221,64 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     this.connecting = false;
     this.rec.tc = Math.round(performance.now() - this.tConnStart);
     this.rec.retries = retries;
-    const st = this.be!.cfg.timeouts.server;
+    const be = this.be!;
+    const st = be.cfg.timeouts.server;
     if (st) sock.setTimeout(st);
-    if (this.fe.cfg.options.tcpka || this.fe.cfg.options.srvtcpka) sock.setKeepAlive(true);
+    const bo = be.cfg.options;
+    if (bo.tcpka || bo.srvtcpka) sock.setKeepAlive(true, keepIdle(be.cfg.ext.srvtcpkaIdle));
+    // timeout tunnel: once established, a TCP stream uses it on both sides (HAProxy: stream.c).
+    const tunnel = be.cfg.timeouts.tunnel;
+    if (tunnel) { sock.setTimeout(tunnel); this.sock.setTimeout(tunnel); }
     for (const b of this.pending) sock.write(b);
     this.pending.length = 0;
-    if (this.clientDone) sock.end();
+    this.pendingLen = 0;
+    this.sample.payload = undefined;
+    if (this.clientDone) { sock.end(); this.serverShutW(); }
     this.sock.resume();
+    const rr = tcpRulesOf(this.instance, be, 'response');
+    if (rr) {
+      const delay = (be.cfg.ext.tcpRules as ProxyTcpRules | undefined)?.resInspectDelay ?? 0;
+      const ri = { rules: rr, cursor: { next: 0 }, timer: undefined as NodeJS.Timeout | undefined, buf: [] as Buffer[] };
+      this.resInspect = ri;
+      if (delay > 0) ri.timer = setTimeout(() => { ri.timer = undefined; this.evalResponse(true); }, delay);
+      this.evalResponse(delay <= 0);
+    }
+  }
+
+  /**
+   * `tcp-response content` rules (basic: HAProxy tcp_inspect_response). Server data is held
+   * while the rules wait; `reject` closes both sides (counted in dresp, logged `PD`), `close`
+   * closes the server side and lets the client finish.
+   */
+  private evalResponse(final: boolean): void {
+    const ri = this.resInspect;
+    if (!ri || this.closed) return;
+    const v = execTcpRules(ri.rules, this.sample, final || this.serverDone, ri.cursor);
+    if (v === 'wait') return;
+    if (ri.timer) clearTimeout(ri.timer);
+    this.resInspect = null;
+    this.sample.final = undefined;
+    setResponsePayload(this.sample, undefined);
+    if (v === 'reject' || v === 'silent-drop') {
+      this.be!.beCounters.deniedResp++;
+      this.fe.feCounters.deniedResp++;
+      this.end('P', 'D');
+      return;
+    }
+    for (const b of ri.buf) this.forwardToClient(b);
+    if (v === 'close' && this.srv) this.srv.end();
+  }
+
+  /** The server side has been told the client is done: `timeout server-fin` now applies. */
+  private serverShutW(): void {
+    const sf = this.be?.cfg.timeouts.serverFin;
+    if (sf && this.srv) this.srv.setTimeout(sf);
+  }
+
+  /** The client side has been sent a FIN: `timeout client-fin` now applies. */
+  private clientShutW(): void {
+    const cf = this.fe.cfg.timeouts.clientFin;
+    if (cf) this.sock.setTimeout(cf);
   }
 
   connectFailed(cause: TermCause, retries: number): void {
@@ -185,6 +288,13 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
 
   private onClientData(d: Buffer): void {
     this.rec.bytesIn += d.length;
+    if (this.inspecting) {
+      this.pending.push(d);
+      this.pendingLen += d.length;
+      if (this.pendingLen >= INSPECT_MAX) this.sock.pause();
+      this.evalInspect(false);
+      return;
+    }
     if (this.connecting) {
       this.pending.push(d);
       this.sock.pause();
@@ -195,12 +305,14 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
 
   private onClientEnd(): void {
     this.clientDone = true;
-    if (this.srv) this.srv.end();
+    if (this.inspecting) { this.evalInspect(true); return; }
+    if (this.srv) { this.srv.end(); this.serverShutW(); }
     else if (!this.connecting) this.maybeDone();
   }
 
   private onClientClose(): void {
     if (this.closed) return;
+    if (this.inspecting) { this.end('C', 'R'); return; }
     if (this.connecting) { this.end('C', 'C'); return; }
     this.clientDone = true;
     if (!this.serverDone) {
@@ -214,21 +326,38 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   private onClientTimeout(): void { this.end('c', 'D'); }
 
   onServerData(d: Buffer): void {
+    const ri = this.resInspect;
+    if (ri) {
+      ri.buf.push(d);
+      setResponsePayload(this.sample, ri.buf.length > 1 ? Buffer.concat(ri.buf) : ri.buf[0]);
+      this.evalResponse(false);
+      return;
+    }
+    this.forwardToClient(d);
+  }
+
+  private forwardToClient(d: Buffer): void {
     this.rec.bytesOut += d.length;
     if (!this.sock.write(d)) this.srv?.pause();
   }
 
   onServerEnd(): void {
     this.serverDone = true;
+    if (this.resInspect) this.evalResponse(true);
+    if (this.closed) return;
     this.sock.end();
+    this.clientShutW();
   }
 
   onServerClose(): void {
     if (this.closed) return;
     this.srv = null;
     this.serverDone = true;
+    if (this.resInspect) this.evalResponse(true);
+    if (this.closed) return;
     if (!this.clientDone) {
       this.sock.end();
+      this.clientShutW();
       // Wait for the client to finish reading; the client 'close' completes the stream.
       return;
     }
@@ -255,6 +384,10 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     if (this.closed) return;
     this.closed = true;
     this.clearTimer();
+    if (this.inspecting?.timer) clearTimeout(this.inspecting.timer);
+    if (this.resInspect?.timer) clearTimeout(this.resInspect.timer);
+    this.inspecting = null;
+    this.resInspect = null;
     this.leaveQueue();
     this.attempt?.cancel();
     const rec = this.rec;
@@ -297,6 +430,15 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     logStream(this.instance, fe, rec);
     this.onDestroy?.();
   }
+}
+
+/** Keep-alive initial delay from `clitcpka-idle` / `srvtcpka-idle` (ms), 0 = system default. */
+function keepIdle(v: unknown): number {
+  return typeof v === 'number' && v > 0 ? v : 0;
+}
+
+function resetClose(sock: Socket): void {
+  try { sock.resetAndDestroy(); } catch { sock.destroy(); }
 }
 
 function strip(a: string): string {
