@@ -829,6 +829,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       }
     }
     if (!upgrade && this.resBody !== BodyKind.None && this.resBody !== BodyKind.UntilClose && req.versionMinor >= 1) this.setupCompression(head);
+    // http-after-response rules (backend's, then frontend's): head edits only, on server
+    // responses (Fulcrum's own replies are sent as built).
+    const beAfter = this.be!.ext.httpHooks as HttpHooks | undefined;
+    const feAfter = this.fe !== this.be ? this.fe.ext.httpHooks as HttpHooks | undefined : undefined;
+    if ((beAfter && beAfter.afterResponse.length) || (feAfter && feAfter.afterResponse.length)) {
+      const txn = this.makeTxn();
+      if (beAfter) runHooks(beAfter.afterResponse, txn);
+      if (feAfter) runHooks(feAfter.afterResponse, txn);
+    }
     const out = this.buildResponseHead(head, false);
     rec.bytesOut += Buffer.byteLength(out, 'latin1');
     this.sock.setTimeout(this.fe.cfg.timeouts.client ?? 0);

@@ -60,6 +60,7 @@ frontend f
   http-request auth realm Admin if { path_beg /admin } !is_admin
   http-response set-header X-Resp 1
   http-response del-header X-Secret
+  http-after-response set-header X-After "%[res.hdr(x-resp)]-done"
   use_backend dead if { path /dead }
   default_backend b
 backend b
@@ -86,7 +87,7 @@ function split(resp: string): { head: string; body: string } {
   return { head: resp.slice(0, i), body: resp.slice(i + 4) };
 }
 
-test('request headers and path as the server sees them; response headers as the client gets them', async () => {
+test('request headers and path as the server sees them; response headers (http-response, http-after-response) as the client gets them', async () => {
   const r = split(await get('/old/x?q=1', 'X-Remove: 1\r\nX-Added: old\r\n'));
   const seen = JSON.parse(r.body);
   assert.equal(seen.url, '/new/x?q=1');
@@ -94,6 +95,8 @@ test('request headers and path as the server sees them; response headers as the 
   assert.equal(seen.headers['x-remove'], undefined);
   assert.match(r.head, /\r\nx-resp: 1(\r\n|$)/);
   assert.doesNotMatch(r.head, /x-secret/i);
+  // http-after-response runs after http-response (sees its header).
+  assert.match(r.head, /\r\nx-after: 1-done(\r\n|$)/);
 });
 
 test('deny answers the 403 page (connection: close last), deny with errorfile sends the file', async () => {
