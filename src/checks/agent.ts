@@ -106,7 +106,8 @@ export function applyAgentReply(server: Server, reply: AgentReply): { status: Ch
     if (!msg || up) msg = reply.error || wrn || msg;
     return { status: up ? 'L7OK' : 'L7STS', info: `via agent : ${reply.health}${msg ? ` (${msg})` : ''}`, forceHealth: up ? 'up' : 'down' };
   }
-  if (reply.error) return { status: 'L7OK', info: `agent reports an error : ${reply.error}` };
-  if (wrn) return { status: 'L7OK', info: `agent warns : ${wrn}` };
-  return { status: 'L7OK', info: '' };
+  // No health word: HCHK_STATUS_CHECKED, a neutral result that leaves the health alone.
+  if (reply.error) return { status: 'CHECKED', info: `agent reports an error : ${reply.error}` };
+  if (wrn) return { status: 'CHECKED', info: `agent warns : ${wrn}` };
+  return { status: 'CHECKED', info: '' };
 }

@@ -239,7 +239,7 @@ registerExpect('http-404', (_rule, i) => {
   const r = response(i, false);
   if (r === 'wait') return 'wait';
   if (r === null) return invalid;
-  if (r.status === 404) return { match: false, final: true, code: 404, errorInfo: r.reason, errorStatus: 'L7OKC' };
+  if (r.status === 404) return { match: false, final: true, code: 404, errorInfo: '', errorStatus: 'L7OKC' };
   return { match: true, final: true };
 });
 

@@ -126,6 +126,11 @@ export interface ExpectInput {
   readonly step: number;
   /** Scratch space shared by the rules of one run (e.g. the parsed HTTP response). */
   readonly scratch: Record<string, unknown>;
+  /**
+   * Writes to the server during the expectation (conversational protocols such as the
+   * authenticating pgsql-role check); received data keeps accumulating in `data`.
+   */
+  readonly write?: (data: Buffer) => void;
 }
 
 /** An evaluator's answer: wait for more data, or whether the pattern matched. */
@@ -442,7 +447,7 @@ class CheckRun {
           : this.rs.proto === 'tcp-check' ? `TCPCHK got an empty response at step ${step}${r.comment ? ` comment: '${r.comment}'` : ''}` : '';
         return { done: this.outcome(r.errorStatus ?? 'L7RSP', info) };
       }
-      const v = ev(r, { data: this.data, lastRead, proto: this.rs.proto, step, scratch: this.scratch });
+      const v = ev(r, { data: this.data, lastRead, proto: this.rs.proto, step, scratch: this.scratch, write: (b) => { if (!this.closed) this.sock?.write(b); } });
       if (v === 'wait') {
         if (lastRead) return { done: this.outcome(r.errorStatus ?? 'L7RSP', r.onError ? renderTemplate(r.onError, this.data) : '') };
         if (this.expired() || this.signal?.aborted) return { done: this.timeout(r, step) };

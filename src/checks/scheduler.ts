@@ -56,6 +56,25 @@ export function serverChecks(server: Server): ServerChecks | undefined { return 
 /** Attaches check state to a server (done by the service, or by tests). */
 export function attachServerChecks(server: Server, sc: ServerChecks): void { registry.set(server, sc); }
 
+/** HAProxy CHK_ST_* bits shown by `show servers state` (srv_check_state / srv_agent_state). */
+export const CHK_ST = { INPROGRESS: 0x01, CONFIGURED: 0x02, ENABLED: 0x04, PAUSED: 0x08, AGENT: 0x10 } as const;
+
+/**
+ * The srv_check_state / srv_agent_state value of a server's health or agent check
+ * (0 when not configured), e.g. 6 for an enabled idle health check, 22 for an agent.
+ */
+export function checkStateBits(server: Server, kind: 'health' | 'agent'): number {
+  const sc = serverChecks(server);
+  const t = kind === 'health' ? sc?.health : sc?.agent;
+  if (!t) return 0;
+  let bits = CHK_ST.CONFIGURED;
+  if (t.view.enabled) bits |= CHK_ST.ENABLED;
+  if (t.view.running) bits |= CHK_ST.INPROGRESS;
+  if (kind === 'health' && server.inMaint) bits |= CHK_ST.PAUSED;
+  if (kind === 'agent') bits |= CHK_ST.AGENT;
+  return bits;
+}
+
 /** Kills every stream attached to `server` (on-marked-down shutdown-sessions). */
 export function shutdownSessions(server: Server, reason: string): void {
   for (const s of [...server.streams]) s.kill(reason);
@@ -173,6 +192,8 @@ export class CheckTask {
     v.info = info;
     v.code = def.hasCode ? code ?? 0 : undefined;
     v.durationMs = durationMs ?? -1;
+    // A neutral result (agent reply without a health word) changes nothing else.
+    if (def.result === 'neutral') return;
     let report = false;
     if (def.result === 'failed') {
       // An agent that cannot be reached never counts against the server (only L5-7 replies).

@@ -103,6 +103,13 @@ export function buildServerChecks(px: Proxy, srv: Server, ruleset: Ruleset, spre
     out.push(t);
   }
   attachServerChecks(srv, sc);
+  // Leaving maintenance: HAProxy restarts the health counter at `rise` ("start OK but
+  // check at the next interval"), whatever it was when the server entered maintenance.
+  let wasMaint = srv.inMaint;
+  srv.onChange((s) => {
+    if (wasMaint && !s.inMaint && sc.health) sc.health.view.health = sc.health.view.rise;
+    wasMaint = s.inMaint;
+  });
   return out;
 }
 

@@ -17,7 +17,7 @@ test('applyAgentReply: weight relative to the initial weight, admin words, messa
   const s = b.server('s');
   const ev = collectEvents();
   try {
-    assert.deepEqual(applyAgentReply(s, parseAgentReply('50%')), { status: 'L7OK', info: '' });
+    assert.deepEqual(applyAgentReply(s, parseAgentReply('50%')), { status: 'CHECKED', info: '' });
     assert.equal(s.uweight, 5);
     applyAgentReply(s, parseAgentReply('drain'));
     assert.ok(s.inDrain);

@@ -121,3 +121,16 @@ test('set server check-addr/check-port/agent-addr/agent-port/agent-send: answers
   assert.equal(setCheckPort(a2, '1'), 'health checks are not enabled on this server');
   assert.equal(setCheckAddr(a2, '127.0.0.2'), 'health checks are not enabled on this server');
 });
+
+import { checkStateBits } from '../../../src/checks/scheduler';
+import { CHECK_STATUSES, CHECK_RESULT_CODE } from '../../../src/checks/status';
+
+test('show servers state values: check state bits and status/result codes (HAProxy 2.6 observed)', () => {
+  const b = buildBackend('backend app\n    server a1 127.0.0.1:22 check agent-check agent-port 5\n    server a2 127.0.0.1:22\n');
+  assert.equal(checkStateBits(b.server('a1'), 'health'), 6);
+  assert.equal(checkStateBits(b.server('a1'), 'agent'), 22);
+  assert.equal(checkStateBits(b.server('a2'), 'health'), 0);
+  // Observed: a refused check shows srv_check_status 8 and srv_check_result 2.
+  assert.equal(CHECK_STATUSES.L4CON.code, 8);
+  assert.equal(CHECK_RESULT_CODE[CHECK_STATUSES.L4CON.result], 2);
+});

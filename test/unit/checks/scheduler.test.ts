@@ -63,7 +63,6 @@ test('a DOWN server comes back UP after `rise` successes, with the UP line', asy
     assert.equal(s.check!.health, 3);
     // The disabled (MAINT) server is not checked: its status is still INI.
     assert.equal(b.server('app2').check!.status, 'INI');
-    assert.equal(b.server('app2').isRunning, true);
   } finally {
     for (const t of b.tasks) t.stop();
     ev.stop();
@@ -173,4 +172,65 @@ test('timeouts: with `timeout check`, connect gets min(timeout connect, inter) t
 `);
   const t2 = healthTarget(b2.px, b2.server('s'), 2000);
   assert.deepEqual([t2.connectTimeoutMs, t2.readTimeoutMs, t2.totalMs], [2000, undefined, 2000]);
+});
+
+test('disable-on-404: a 404 puts a running server in NOLB with HAProxy\'s "is stopping" line', async () => {
+  const srv = await scripted((sock) => sock.on('data', () => sock.end('HTTP/1.0 404 Not Found\r\ncontent-length: 0\r\n\r\n')));
+  const b = buildBackend(`backend app
+    option httpchk GET /
+    http-check disable-on-404
+    server a1 127.0.0.1:${srv.port} check inter 40
+`);
+  const ev = collectEvents();
+  try {
+    b.tasks[0].start(0);
+    await until(() => b.server('a1').opState === OpState.Stopping, 'NOLB');
+    assert.match(ev.messages()[0], /^Server app\/a1 is stopping, reason: Layer7 check conditionally passed, code: 404, check duration: \d+ms\. 0 active and 0 backup servers online\. 0 sessions requeued, 0 total in queue\.$/);
+    assert.equal(b.server('a1').check!.status, 'L7OKC');
+  } finally {
+    b.tasks[0].stop();
+    ev.stop();
+    await srv.close();
+  }
+});
+
+test('on-marked-up shutdown-backup-sessions kills backup streams when an active server comes back', async () => {
+  const { setHealth } = await import('../../../src/checks/control');
+  const b = buildBackend(`backend app
+    server a 127.0.0.1:1 check on-marked-up shutdown-backup-sessions
+    server bk 127.0.0.1:1 check backup
+`);
+  const killed: string[] = [];
+  b.server('bk').streams.add({ kill: (r) => killed.push(r) });
+  const ev = collectEvents();
+  try {
+    setHealth(b.server('a'), 'down');
+    assert.equal(killed.length, 0);
+    setHealth(b.server('a'), 'up');
+    assert.equal(killed.length, 1);
+  } finally {
+    ev.stop();
+  }
+});
+
+test('on-error sudden-death: one more failed check after the analysis takes the server down', async () => {
+  const { reportObservedError } = await import('../../../src/checks/observe');
+  const b = buildBackend(`backend app
+    server s 127.0.0.1:1 check observe layer4 error-limit 1 on-error sudden-death rise 2 fall 3
+`);
+  const s = b.server('s');
+  const t = b.tasks[0];
+  const ev = collectEvents();
+  try {
+    t.view.health = 4; // fully up
+    reportObservedError(s, 'L4_ERR');
+    // rise+1 then one failure: health 2 = rise, still UP but "going down"
+    assert.equal(t.view.health, 2);
+    assert.equal(s.isRunning, true);
+    assert.equal(t.fastinterOnce, true);
+    t.applyHealth('L4CON', 'Connection refused', undefined, 0);
+    assert.equal(s.opState, OpState.Stopped);
+  } finally {
+    ev.stop();
+  }
 });
