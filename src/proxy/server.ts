@@ -124,7 +124,11 @@ export class Server {
     this.maxconn = cfg.maxconn;
     this.maxqueue = cfg.maxqueue;
     this.opState = OpState.Running;
-    if (cfg.disabled) this.adminState |= AdminFlag.CMAINT | AdminFlag.FMAINT;
+    if (cfg.disabled) {
+      this.adminState |= AdminFlag.CMAINT | AdminFlag.FMAINT;
+      // HAProxy reports a server disabled in the config as stopped (srv_op_state 0).
+      this.opState = OpState.Stopped;
+    }
     this.lastChange = Date.now();
   }
 
@@ -263,6 +267,9 @@ export class Server {
     } else if (wasMaint && !nowMaint) {
       this.lastChange = now;
       const forced = (before & AdminFlag.FMAINT) !== 0 ? 'forced' : 'config';
+      // A server without health checks is considered running when it leaves maintenance
+      // (it started stopped because of `disabled`).
+      if (!this.cfg.check && this.opState === OpState.Stopped) this.opState = OpState.Running;
       if (this.isRunning) {
         // Observed on 2.6.12: "is UP/DRAIN (leaving forced maintenance)." then "remains in forced drain mode."
         emitAdminEvent('notice', `${p} is ${nowDrain ? 'UP/DRAIN' : 'UP/READY'} (leaving ${forced} maintenance).`, this.backend.name);

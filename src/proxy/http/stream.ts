@@ -33,6 +33,8 @@ import { explainPlacement } from '../explain';
 import { runtimeLookup } from '../runtime-config';
 import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protocol';
 import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
+import { allocStreamId, trackStream, untrackStream } from '../../runtime/sessions';
+import { recordProtocolError } from '../../runtime/errors';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 
 const enum St {
@@ -153,6 +155,18 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       this.sample.ssl = { sni: typeof sock.servername === 'string' ? sock.servername : undefined, alpn: sock.alpnProtocol || undefined, version: sock.getProtocol() ?? undefined, cipher: cipher?.name };
     }
     this.newTxn();
+    this.streamId = allocStreamId();
+    const self = this;
+    trackStream({
+      id: this.streamId,
+      proto: sock.remoteFamily === 'IPv6' ? 'tcpv6' : 'tcpv4',
+      src: `${this.sample.src}:${this.sample.srcPort}`,
+      frontend: fe.name,
+      startMs: Date.now(),
+      get backend() { return self.be?.name; },
+      get server() { return self.server?.name; },
+      kill: (reason: string) => this.kill(reason),
+    });
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => this.onClientData(d));
     sock.on('end', () => this.onClientEnd());
@@ -327,6 +341,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const text = buf.toString('latin1', 0, end);
     const head = parseRequestHead(text, { maxHeaders: g['http.maxhdr'], acceptInvalid: this.fe.cfg.options['accept-invalid-http-request'] === true });
     if (isHeadError(head)) {
+      this.captureError('request', buf, head.position);
       this.badRequest(buf, head.error);
       return;
     }
@@ -412,6 +427,18 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     // The request body may be long: don't read the client faster than we can send.
     this.attempt = null;
     this.assign();
+  }
+
+  /** Keeps the offending bytes for `show errors` (HAProxy captures the last error per proxy). */
+  private captureError(side: 'request' | 'response', buf: Buffer, pos: number): void {
+    const px = side === 'request' ? this.fe : this.be!;
+    recordProtocolError({
+      proxyName: px.name, proxyId: px.id, proxyType: px.cfg.cap === 'listen' ? 'proxy' : side === 'request' ? 'frontend' : 'backend', side,
+      src: `${this.sample.src}:${this.sample.srcPort}`,
+      backend: this.be ? { name: this.be.name, id: this.be.id } : undefined,
+      server: this.server ? { name: this.server.name, id: this.server.id } : undefined,
+      buffer: Buffer.from(buf.subarray(0, Math.min(buf.length, 16384))), errorPos: pos,
+    });
   }
 
   /** The view hooks get of the current transaction. */
@@ -658,6 +685,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (this.rec.tw < 0) this.rec.tw = this.tQueued ? Math.round(performance.now() - this.tQueued) : 0;
     server.curConns++;
     server.counters.enter();
+    server.counters.reqTotal++;
     server.streams.add(this);
     server.backend.balancer?.takeConn?.(server);
     if (this.explain) this.logExplanation(server);
@@ -783,6 +811,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (isHeadError(head)) {
       this.server!.counters.errResp++;
       this.be!.beCounters.errResp++;
+      this.captureError('response', buf, head.position);
       this.serverError('P', 'H');
       return;
     }
@@ -1248,6 +1277,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 
   private destroyed = false;
+  /** Id in the `show sess` registry. */
+  private streamId = 0;
 
   private destroy(): void {
     if (this.destroyed) return;
@@ -1261,6 +1292,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       this.server = null;
     }
     idleRegistry.delete(this);
+    untrackStream(this.streamId);
     activeStreams--;
     this.onDestroy?.();
   }
