@@ -43,6 +43,7 @@ frontend f
   http-request deny deny_status 403 errorfile ${f503} if { path /deny2 }
   http-request return status 404 errorfiles myerrs if { path /ret404 }
   http-request return status 403 errorfiles myerrs if { path /ret403 }
+  http-request reject if { path /rej }
   http-response deny if { status 500 }
   default_backend b
 backend b
@@ -144,4 +145,14 @@ test('errorfiles / http-error replace the proxy pages used by deny and default-e
 
 test('errorfileBytes: LF files become CRLF, connection: close appended on demand', () => {
   assert.equal(errorfileBytes('HTTP/1.1 200 OK\nX: y\n\nbody', true).toString(), 'HTTP/1.1 200 OK\r\nx: y\r\nconnection: close\r\n\r\nbody');
+});
+
+test('reject: no answer, connection closed, status -1, PR--, denied', () => {
+  const { reply } = runRequest(g, 'f', 'GET /rej HTTP/1.1\nHost: h');
+  assert.deepEqual([reply?.response.length, reply?.status, reply?.close, reply?.denied, reply?.termCause, reply?.termPhase], [0, -1, true, true, 'P', 'R']);
+});
+
+test("a http-request rule after a 'redirect' rule warns as HAProxy", () => {
+  const { messages } = load(`${PROLOGUE}frontend f\n  bind 127.0.0.1:18090\n  redirect location /x if { path /a }\n  http-request deny if { path /b }\n`);
+  assert.ok(messages.includes("[WARNING]  (0) : config : parsing [t.cfg:9] : a 'http-request' rule placed after a 'redirect' rule will still be processed before.\n") || messages.some((m) => m.includes("parsing [t.cfg:9] : a 'http-request' rule placed after a 'redirect' rule will still be processed before.")), messages.join('|'));
 });

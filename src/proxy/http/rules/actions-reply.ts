@@ -148,7 +148,24 @@ function withHeader(page: Buffer, line: string): Buffer {
   return Buffer.concat([page.subarray(0, end + 2), Buffer.from(line, 'latin1'), page.subarray(end + 2)]);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 registerHttpAction([
+  // reject / silent-drop: the connection closes without an answer; logged with status -1,
+  // 0 bytes and PR-- (HAProxy 2.6.12). silent-drop's TCP tricks (no RST) are not reproduced.
+  ...(['reject', 'silent-drop'] as const).map((name) => ({
+    name, sets: name === 'reject' ? ['http-request'] as const : REQ_RES,
+    parse: noArgs,
+    compile: () => (): ActionResult => ({ response: EMPTY, status: -1, close: true, denied: true, termCause: 'P', termPhase: 'R' }),
+  })),
+  // Accepted with no effect, faithfully: Fulcrum's header rewrites cannot fail (what
+  // strict-mode turns into errors) and it performs no layer-7 retries.
+  {
+    name: 'strict-mode', sets: ['http-request', 'http-response', 'http-after-response'],
+    parse: (args) => (args[0] !== 'on' && args[0] !== 'off' ? `expects 'on' or 'off' as argument` : args.length > 1 ? `\0${args[1]}` : undefined),
+    compile: () => () => undefined,
+  },
+  { name: 'disable-l7-retry', sets: ['http-request'], parse: noArgs, compile: () => () => undefined },
   { name: 'allow', sets: ['http-request', 'http-response', 'http-after-response'], parse: noArgs, compile: () => () => STOP },
   denyLike('deny', REQ_RES),
   denyLike('tarpit', ['http-request']),

@@ -91,6 +91,10 @@ function parseRule(ctx: KeywordContext, set: RuleSet): void {
       return;
     }
   }
+  // `redirect` rules run after every http-request rule whatever the line order.
+  if (set === 'http-request' && ((p.ext.httpIntercept as { redirects?: unknown[] } | undefined)?.redirects?.length ?? 0) > 0) {
+    ctx.warning(`a 'http-request' rule placed after a 'redirect' rule will still be processed before.`);
+  }
   proxyHttpRules(p)[LIST[set]].push({ set, action: name!, args: words, cond, src: ctx.src });
 }
 
