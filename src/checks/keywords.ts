@@ -147,7 +147,18 @@ function choiceKw(name: string, choices: string[], expects: string): ServerKeywo
 }
 
 registerServerKeywords([
-  flag('agent-check', true),
+  {
+    name: 'agent-check', argCount: 0, defaultServerOk: true,
+    parse(s, _a, c) {
+      // HAProxy checks this when the server line is parsed: the port may come later on it.
+      const later = c.args.includes('agent-port');
+      if (!c.isDefaultServer && !later && !s.options['agent-port']) {
+        c.error(`${where(s, c)} : server ${s.name} does not have agent port. Agent check has been disabled.`, 'bare');
+        return;
+      }
+      s.options['agent-check'] = true;
+    },
+  },
   flag('no-agent-check', false),
   {
     name: 'agent-port', argCount: 1, defaultServerOk: true,
@@ -177,7 +188,21 @@ registerServerKeywords([
   choiceKw('on-marked-down', ['shutdown-sessions'], "'shutdown-sessions'"),
   choiceKw('on-marked-up', ['shutdown-backup-sessions'], "'shutdown-backup-sessions'"),
   choiceKw('on-error', ['fastinter', 'fail-check', 'sudden-death', 'mark-down'], "one of 'fastinter', 'fail-check', 'sudden-death' or 'mark-down'"),
-  choiceKw('observe', ['none', 'layer4', 'layer7'], "one of 'none', 'layer4', 'layer7'"),
+  {
+    ...choiceKw('observe', ['none', 'layer4', 'layer7'], "one of 'none', 'layer4', 'layer7'"),
+    parse(s, a, c) {
+      if (!['none', 'layer4', 'layer7'].includes(a[0])) {
+        c.error(`${where(s, c)} : 'observe' expects one of 'none', 'layer4', 'layer7' but got '${a[0]}'.`, 'bare');
+        return;
+      }
+      if (a[0] === 'layer7' && c.proxy.mode !== 'http') {
+        c.error(`${where(s, c)} : 'layer7' can only be used in http proxies..`, 'bare');
+        return;
+      }
+      if (a[0] === 'none') delete s.options.observe;
+      else s.options.observe = a[0];
+    },
+  },
   {
     name: 'error-limit', argCount: 1, defaultServerOk: true,
     parse(s, a, c) {

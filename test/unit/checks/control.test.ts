@@ -85,7 +85,7 @@ test('observe layer4 + error-limit + on-error mark-down: DOWN with a Health anal
 });
 
 test('observe fail-check needs fall analyses; without observe nothing happens', () => {
-  const b = buildBackend('backend app\n    server s 127.0.0.1:1 check observe layer7 error-limit 1 on-error fail-check fall 2\n    server t 127.0.0.1:1 check\n');
+  const b = buildBackend('backend app\n    mode http\n    server s 127.0.0.1:1 check observe layer7 error-limit 1 on-error fail-check fall 2\n    server t 127.0.0.1:1 check\n');
   const ev = collectEvents();
   try {
     reportObservedError(b.server('s'), 'HTTP_RSP');

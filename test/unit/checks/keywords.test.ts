@@ -56,6 +56,8 @@ const serverCases: [string, string][] = [
   ['server s 127.0.0.1:80 on-marked-down x', "config : [e.cfg:7] : 'server b/s' : 'on-marked-down' expects 'shutdown-sessions' but got 'x'."],
   ['server s 127.0.0.1:80 agent-inter 0', "config : [e.cfg:7] : 'server b/s' : invalid value 0 for argument 'agent-inter' of server s.."],
   ['server s 127.0.0.1:80 agent-addr zz', "config : [e.cfg:7] : 'server b/s' : parsing agent-addr failed. Check if 'zz' is correct address.."],
+  ['server s 127.0.0.1:80 agent-check', "config : [e.cfg:7] : 'server b/s' : server s does not have agent port. Agent check has been disabled."],
+  ['server s 127.0.0.1:80 check observe layer7', "config : [e.cfg:7] : 'server b/s' : 'layer7' can only be used in http proxies.."],
 ];
 
 for (const [line, want] of serverCases) {
@@ -70,6 +72,7 @@ test('options are stored in ext.checks and the last check option wins; defaults 
 backend a
   server s 127.0.0.1:1 check
 backend b
+  mode http
   option pgsql-check user haproxy
   option redis-check
   tcp-check connect port 5
