@@ -54,14 +54,15 @@ export class ServerMap extends GroupedBalancer<MapNode> {
     table.length = 0;
     if (!this.totUsed || tot <= 0) return;
     const backup = this.srvAct === 0;
-    // Only the first backup serves unless `option allbackups` (documented behaviour).
-    const only = backup && this.fbck ? this.fbck : null;
+    // Running on backups without `option allbackups`, HAProxy sizes the table by the first
+    // backup's weight but still lets every usable backup compete for its slots, so a later,
+    // heavier backup can take them all (recorded: fixture static-rr-backups). Reproduced.
     for (const n of this.nodes) n.wscore = 0;
     for (let o = 0; o < tot; o++) {
       let best: MapNode | null = null;
       let max = 0;
       for (const n of this.nodes) {
-        if (n.srv.isBackup !== backup || !n.nextUsable || (only && n !== only)) continue;
+        if (n.srv.isBackup !== backup || !n.nextUsable) continue;
         if (tot === 1) { best = n; break; }
         n.wscore += n.nextEw;
         const v = Math.floor((n.wscore + tot) / tot);
