@@ -18,3 +18,5 @@ import './proxy/http/rules/index';
 import './proxy/tls-keywords';
 import './proxy/http/compression';
 import './proxy/tcp/keywords';
+import './checks/pgsql-role-keywords';
+import './stats/web';

@@ -29,7 +29,34 @@ export interface StatsPageOptions {
   scope?: string[];
   /** `;up`: hide servers that are not UP. */
   upOnly?: boolean;
+  /** `stats admin` allowed: checkboxes and the action form on backends with servers. */
+  admin?: boolean;
+  /** `;st=CODE`: the result of the last admin action, shown above the tables. */
+  status?: string;
+  /** `;norefresh` is in effect (kept in the page's links). */
+  norefresh?: boolean;
+  /** The `scope=` value typed in the page's scope box. */
+  scopeInput?: string;
 }
+
+/** The admin form's actions and labels, in HAProxy 2.6's order. */
+export const ADMIN_FORM_ACTIONS: readonly [string, string][] = [
+  ['ready', 'Set state to READY'], ['drain', 'Set state to DRAIN'], ['maint', 'Set state to MAINT'],
+  ['dhlth', 'Health: disable checks'], ['ehlth', 'Health: enable checks'], ['hrunn', 'Health: force UP'],
+  ['hnolb', 'Health: force NOLB'], ['hdown', 'Health: force DOWN'], ['dagent', 'Agent: disable checks'],
+  ['eagent', 'Agent: enable checks'], ['arunn', 'Agent: force UP'], ['adown', 'Agent: force DOWN'],
+  ['shutdown', 'Kill Sessions'],
+];
+
+/** `;st=` codes: CSS class and message, as the 2.6 page shows them. */
+const STATUS_MESSAGES: Record<string, [string, string]> = {
+  DONE: ['active_up', 'Action processed successfully.'],
+  NONE: ['active_going_down', 'Nothing has changed.'],
+  PART: ['active_going_down', 'Action partially processed.<br>Some server names are probably unknown or ambiguous (duplicated names in the backend).'],
+  ERRP: ['active_down', 'Action not processed because of invalid parameters.<ul><li>The action is maybe unknown.</li><li>Invalid key parameter (empty or too long).</li><li>The backend name is probably unknown or ambiguous (duplicated names).</li><li>Some server names are probably unknown or ambiguous (duplicated names in the backend).</li></ul>'],
+  EXCD: ['active_down', "<b>Action not processed : the buffer couldn't store all the data.<br>You should retry with less servers at a time.</b>"],
+  DENY: ['active_down', '<b>Action denied.</b>'],
+};
 
 /** HTML escaping for text and attribute values. */
 export function html(s: string): string {
@@ -69,14 +96,16 @@ function rowClass(row: StatRow): string {
 const HEAD1 = '<tr class="titre"><th rowspan=2></th><th colspan=3>Queue</th><th colspan=3>Session rate</th><th colspan=6>Sessions</th><th colspan=2>Bytes</th><th colspan=2>Denied</th><th colspan=3>Errors</th><th colspan=2>Warnings</th><th colspan=9>Server</th></tr>';
 const HEAD2 = '<tr class="titre">' + ['Cur', 'Max', 'Limit', 'Cur', 'Max', 'Limit', 'Cur', 'Max', 'Limit', 'Total', 'LbTot', 'Last', 'In', 'Out', 'Req', 'Resp', 'Req', 'Conn', 'Resp', 'Retr', 'Redis', 'Status', 'LastChk', 'Wght', 'Act', 'Bck', 'Chk', 'Dwn', 'Dwntme', 'Thrtle'].map((h) => `<th>${h}</th>`).join('') + '</tr>';
 
-function rowHtml(row: StatRow, opts: StatsPageOptions): string {
+function rowHtml(row: StatRow, opts: StatsPageOptions, form: boolean): string {
   const px = row.proxy.name;
   const label = row.kind === 'F' ? 'Frontend' : row.kind === 'B' ? 'Backend' : row.server!.name;
   const anchor = `${px}/${label}`;
   let tip = '';
   if (row.kind === 'S' && opts.showLegends) tip = `<div class=tips>${html(String(v(row, 'addr') ?? ''))}, id: ${row.server!.id}</div>`;
   if (row.kind === 'B' && opts.showLegends) tip = `<div class=tips>balancing: ${html(String(v(row, 'algo') ?? ''))}</div>`;
-  let out = `<tr class="${rowClass(row)}"><td class=ac><a name="${html(anchor)}"></a><a class=lfsb href="#${html(anchor)}">${html(label)}</a>${tip}</td>`;
+  let out = `<tr class="${rowClass(row)}">`;
+  if (opts.admin) out += form && row.kind === 'S' ? `<td><input class='${html(px)}-checkbox' type="checkbox" name="s" value="${html(row.server!.name)}"></td>` : '<td></td>';
+  out += `<td class=ac><a name="${html(anchor)}"></a><a class=lfsb href="#${html(anchor)}">${html(label)}</a>${tip}</td>`;
   out += row.kind === 'F' ? '<td colspan=3></td>' : cell(v(row, 'qcur')) + cell(v(row, 'qmax')) + cell(v(row, 'qlimit'), true);
   out += cell(v(row, 'rate')) + cell(v(row, 'rate_max')) + cell(v(row, 'rate_lim'));
   out += cell(v(row, 'scur')) + cell(v(row, 'smax')) + cell(v(row, 'slim'), true) + cell(v(row, 'stot')) + cell(v(row, 'lbtot'));
@@ -85,7 +114,7 @@ function rowHtml(row: StatRow, opts: StatsPageOptions): string {
   out += cell(v(row, 'ereq')) + cell(v(row, 'econ')) + cell(v(row, 'eresp')) + cell(v(row, 'wretr')) + cell(v(row, 'wredis'));
   const status = v(row, 'status');
   const lastchg = v(row, 'lastchg');
-  out += `<td class=ac>${lastchg !== undefined ? `${human(lastchg)} ` : ''}${html(String(status ?? ''))}</td>`;
+  out += status === 'no check' ? '<td class=ac><i>no check</i></td>' : `<td class=ac>${lastchg !== undefined ? `${human(lastchg)} ` : ''}${html(String(status ?? ''))}</td>`;
   const chk = v(row, 'check_status');
   out += `<td class=ac>${chk !== undefined ? `${html(String(chk))}${v(row, 'check_duration') !== undefined ? ` in ${v(row, 'check_duration')}ms` : ''}` : ''}</td>`;
   out += cell(v(row, 'weight'));
@@ -97,7 +126,20 @@ function rowHtml(row: StatRow, opts: StatsPageOptions): string {
   return out + '</tr>\n';
 }
 
-const STYLE = `body { font-family: arial, helvetica, sans-serif; font-size: 12px; font-weight: normal; color: black; background: white; }
+const LEGEND = `<td align="center" nowrap>
+<table class="lgd"><tr>
+<td class="active_up">&nbsp;</td><td class="noborder">active UP </td><td class="backup_up">&nbsp;</td><td class="noborder">backup UP </td></tr><tr>
+<td class="active_going_down"></td><td class="noborder">active UP, going down </td><td class="backup_going_down"></td><td class="noborder">backup UP, going down </td></tr><tr>
+<td class="active_going_up"></td><td class="noborder">active DOWN, going up </td><td class="backup_going_up"></td><td class="noborder">backup DOWN, going up </td></tr><tr>
+<td class="active_down"></td><td class="noborder">active or backup DOWN &nbsp;</td><td class="active_no_check"></td><td class="noborder">not checked </td></tr><tr>
+<td class="maintain"></td><td class="noborder" colspan="3">active or backup DOWN for maintenance (MAINT) &nbsp;</td></tr><tr>
+<td class="active_draining"></td><td class="noborder" colspan="3">active or backup SOFT STOPPED for maintenance &nbsp;</td></tr></table>
+Note: "NOLB"/"DRAIN" = UP with load-balancing disabled.</td>`;
+
+const STYLE = `table.lgd { border-collapse: collapse; border-width: 1px; border-style: none none none solid; border-color: black; }
+table.lgd td { border-width: 1px; border-style: solid solid solid solid; border-color: gray; padding: 2px; }
+table.lgd td.noborder { border-style: none; padding: 2px; white-space: nowrap; }
+body { font-family: arial, helvetica, sans-serif; font-size: 12px; font-weight: normal; color: black; background: white; }
 th, td { font-size: 10px; }
 h1 { font-size: x-large; margin-bottom: 0.5em; }
 h2 { font-family: helvetica, arial; font-size: x-large; font-weight: bold; font-style: italic; color: #6020a0; margin-top: 0; margin-bottom: 0; }
@@ -134,13 +176,15 @@ u:hover div.tips { display: block; position: absolute; background: #ffffe0; bord
 /** Renders the whole page. */
 export function renderStatsPage(instance: Instance, opts: StatsPageOptions, now = Date.now()): string {
   const info = new Map(infoValues(instance, now).map(({ field, value }) => [field.name, value]));
-  const title = `Statistics Report for ${opts.hideVersion ? PRODUCT_NAME : `pid ${instance.pid}`}${opts.node ? ` on ${html(opts.node)}` : ''}`;
+  const on = opts.node ? ` on ${html(opts.node)}` : '';
+  const title = `Statistics Report for ${opts.hideVersion ? PRODUCT_NAME : `pid ${instance.pid}`}${on}`;
   let out = '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n';
   out += `<html><head><title>${title}</title>\n<meta http-equiv="content-type" content="text/html; charset=iso-8859-1">\n`;
+  // The refresh delay goes in a `refresh:` response header (web.ts), as HAProxy sends it.
   if (opts.refreshSec) out += `<meta http-equiv="refresh" content="${opts.refreshSec}">\n`;
   out += `<style type="text/css"><!--\n${STYLE}\n--></style></head>\n`;
   out += opts.hideVersion ? `<body><h1>${PRODUCT_NAME}</h1>\n` : `<body><h1>${PRODUCT_NAME} version ${PRODUCT_VERSION}, released ${RELEASE_DATE}</h1>\n`;
-  out += `<h2>${title}</h2>\n`;
+  out += `<h2>Statistics Report for pid ${instance.pid}${on}</h2>\n`;
   if (opts.desc) out += `<h2>${html(opts.desc)}</h2>\n`;
   out += '<hr width="100%" class="hr">\n<h3>&gt; General process information</h3>\n';
   out += '<table border=0><tr><td align="left" nowrap width="1%">\n';
@@ -150,21 +194,39 @@ export function renderStatsPage(instance: Instance, opts: StatsPageOptions, now 
   out += `<b>maxsock = </b> ${info.get('Maxsock')}; <b>maxconn = </b> ${info.get('Maxconn')}; <b>maxpipes = </b> 0<br>\n`;
   out += `current conns = ${info.get('CurrConns')}; current pipes = 0/0; conn rate = ${info.get('ConnRate')}/sec; bit rate = 0.000 kbps<br>\n`;
   out += `Running tasks: ${info.get('Run_queue')}/${info.get('Tasks')}; idle = ${info.get('Idle_pct')} %<br>\n</td>`;
+  out += LEGEND;
   out += `<td align="left" valign="top" nowrap width="1%"><b>Display option:</b><ul style="margin-top: 0.25em;">`;
   const u = html(opts.uri);
-  out += `<li><a href="${u};up">Hide 'DOWN' servers</a><br>\n<li><a href="${u};norefresh">Disable refresh</a><br>\n<li><a href="${u}">Refresh now</a><br>\n`;
+  const nr = opts.norefresh ? ';norefresh' : '';
+  out += `<li><form method="GET">Scope : <input value="${html(opts.scopeInput ?? '')}" name="scope" size="8" maxlength="20" tabindex="1"/></form>\n`;
+  out += opts.upOnly ? `<li><a href="${u}${nr}">Show all servers</a><br>\n` : `<li><a href="${u};up${nr}">Hide 'DOWN' servers</a><br>\n`;
+  out += opts.norefresh ? `<li><a href="${u}${opts.upOnly ? ';up' : ''}">Enable refresh</a><br>\n` : `<li><a href="${u}${opts.upOnly ? ';up' : ''};norefresh">Disable refresh</a><br>\n`;
+  out += `<li><a href="${u}${opts.upOnly ? ';up' : ''}${nr}">Refresh now</a><br>\n`;
   out += `<li><a href="${u};csv;norefresh">CSV export</a><br>\n<li><a href="${u};json;norefresh">JSON export</a><br>\n</ul></td></tr></table>\n`;
 
+  const msg = opts.status !== undefined ? STATUS_MESSAGES[opts.status] ?? ['active_no_check', 'Unexpected result.'] : undefined;
+  if (msg) out += `<p><div class=${msg[0]}><a class=lfsb href="${u}${nr}" title="Remove this message">[X]</a> ${msg[1]}</div>\n`;
   const scope = opts.scope && opts.scope.length > 0 ? new Set(opts.scope) : undefined;
   const rows = statRows(instance, { ...ALL_ROWS, upOnly: !!opts.upOnly, legends: !!opts.showLegends }, now);
   for (const px of instance.proxies) {
     if (scope && !scope.has(px.name)) continue;
     const cap = px.cfg.cap === 'listen' ? 'proxy' : px.cfg.cap;
-    out += '<table class="tbl" width="100%">\n';
+    const form = !!opts.admin && px.isBackend && px.servers.length > 0;
+    out += `${form ? '<form method="post">' : ''}<table class="tbl" width="100%">\n`;
     out += `<tr class="titre"><th class="pxname" width="10%"><a name="${html(px.name)}"></a><a class=px href="#${html(px.name)}">${html(px.name)}</a><div class=tips>cap: ${cap}, mode: ${px.mode}, id: ${px.id}</div></th><th class="empty" width="90%"></th></tr>\n</table>\n`;
-    out += `<table class="tbl" width="100%">\n${HEAD1}\n${HEAD2}\n`;
-    for (const row of rows) if (row.proxy === px) out += rowHtml(row, opts);
-    out += '</table><p>\n';
+    const pxn = html(px.name);
+    const adminTh = !opts.admin ? '' : form
+      ? `<th rowspan=2 width=1><input type="checkbox" onclick="for(c in document.getElementsByClassName('${pxn}-checkbox')) document.getElementsByClassName('${pxn}-checkbox').item(c).checked = this.checked"></th>`
+      : '<th rowspan=2></th>';
+    out += `<table class="tbl" width="100%">\n${HEAD1.replace('<tr class="titre">', `<tr class="titre">${adminTh}`)}\n${HEAD2}\n`;
+    for (const row of rows) if (row.proxy === px) out += rowHtml(row, opts, form);
+    out += '</table>';
+    if (form) {
+      out += 'Choose the action to perform on the checked servers : <select name=action><option value=""></option>';
+      for (const [a, label] of ADMIN_FORM_ACTIONS) out += `<option value="${a}">${label}</option>`;
+      out += `</select><input type="hidden" name="b" value="#${px.id}">&nbsp;<input type="submit" value="Apply"></form>`;
+    }
+    out += '<p>\n';
   }
   return out + '</body></html>\n';
 }
