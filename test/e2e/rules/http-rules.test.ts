@@ -51,6 +51,7 @@ frontend f
   http-request set-header X-Added "yes %[src]"
   http-request del-header X-Remove
   http-request replace-path /old/(.*) /new/\\1
+  http-request use-service prometheus-exporter if { path /metrics }
   http-request deny if { path /deny }
   http-request deny deny_status 403 errorfile ${e403} if { path /deny-file }
   http-request tarpit if { path /tarpit }
@@ -120,6 +121,12 @@ test('auth: 401 with the realm until a user of the group authenticates', async (
 
 test('errorfile replaces the 503 the stream sends when no server answers', async () => {
   assert.equal(await get('/dead'), 'HTTP/1.0 503 Service Unavailable\r\ncache-control: no-cache\r\ncontent-type: text/html\r\nconnection: close\r\n\r\n<h1>custom 503</h1>\n');
+});
+
+test('use-service prometheus-exporter: chunked exposition page as HAProxy sends it', async () => {
+  const r = await get('/metrics');
+  assert.match(r, /^HTTP\/1\.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: text\/plain; version=0\.0\.4\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n[0-9A-F]+\r\n# HELP haproxy_process_nbthread /);
+  assert.match(r, /\r\n0\r\n\r\n$/);
 });
 
 test('monitor-uri answers 200 and is not logged', async () => {

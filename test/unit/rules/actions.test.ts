@@ -122,3 +122,15 @@ backend b
   assert.equal(runRequest(g, 'f', 'GET / HTTP/1.1\nHost: h\nX-Unblock: 10.0.0.1').reply, undefined);
   assert.equal(runRequest(g, 'f', 'GET / HTTP/1.1\nHost: h').reply, undefined);
 });
+
+test('monitor-uri answers the built-in 200 (503 when monitor fail matches) before any rule, unlogged', () => {
+  const g = graph(`monitor-uri /mon
+monitor fail if { req.hdr(x-fail) 1 }
+http-request deny`);
+  const ok = runRequest(g, 'f', 'GET /mon HTTP/1.1\nHost: h');
+  assert.equal(ok.reply?.status, 200);
+  assert.match(ok.reply!.response.toString(), /^HTTP\/1\.1 200 OK\r\ncontent-length: 58\r\ncache-control: no-cache\r\ncontent-type: text\/html\r\n\r\n<html><body><h1>200 OK<\/h1>\nService ready\.\n<\/body><\/html>\n$/);
+  assert.equal(ok.txn.rec.logLevel, 'silent');
+  assert.equal(runRequest(g, 'f', 'GET /mon HTTP/1.1\nHost: h\nX-Fail: 1').reply?.status, 503);
+  assert.equal(runRequest(g, 'f', 'GET /other HTTP/1.1\nHost: h').reply?.status, 403);
+});

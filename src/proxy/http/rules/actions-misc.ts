@@ -14,6 +14,8 @@ import { findPatternRef, type PatternKind } from '../../../acl/pattern-ref';
 import { renderPrometheus } from '../../../stats/prometheus';
 import { clientCloses } from './reply';
 
+const TRAILER = Buffer.from('\r\n0\r\n\r\n', 'latin1');
+
 const ALL: readonly RuleSet[] = ['http-request', 'http-response', 'http-after-response'];
 
 /** The parenthesised argument of an action name: `set-var(txn.x)` -> `txn.x`. */
@@ -134,13 +136,14 @@ registerHttpAction([
     },
     compile(_args, env) {
       const instance = env.instance;
-      // HAProxy's exporter answers 200 text/plain (exposition format 0.0.4) and is counted
-      // as intercepted, logged `LR--`.
+      // HAProxy's exporter answers 200 text/plain (exposition format 0.0.4), counted as
+      // intercepted, logged `LR--`.
       return (txn): ActionResult => {
         const body = Buffer.from(renderPrometheus(instance), 'utf8');
         const close = clientCloses(txn);
-        const head = `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: ${body.length}\r\n${close ? 'connection: close\r\n' : ''}\r\n`;
-        return { response: Buffer.concat([Buffer.from(head, 'latin1'), body]), status: 200, close, termCause: 'L', termPhase: 'R' };
+        // Chunked like HAProxy's exporter (it streams the page); one chunk here.
+        const head = `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: text/plain; version=0.0.4\r\ntransfer-encoding: chunked\r\n${close ? 'connection: close\r\n' : ''}\r\n${body.length.toString(16).toUpperCase()}\r\n`;
+        return { response: Buffer.concat([Buffer.from(head, 'latin1'), body, TRAILER]), status: 200, close, termCause: 'L', termPhase: 'R' };
       };
     },
   },
