@@ -89,6 +89,8 @@ export class CheckTask {
   private timer?: NodeJS.Timeout;
   private abort?: AbortController;
   private stopped = true;
+  /** When the armed timer fires (ms since epoch). */
+  private nextAt = 0;
   /** Forces fastinter for the next interval (observe errors), HAProxy CHK_ST_FASTINTER. */
   fastinterOnce = false;
   /** Called after each completed run (tests and stats may wait on it). */
@@ -133,14 +135,16 @@ export class CheckTask {
 
   get isStarted(): boolean { return !this.stopped; }
 
-  /** Re-arms the timer now if the new interval is shorter (state changed to fastinter). */
+  /** Advances the timer if the new interval ends sooner (state changed to fastinter). */
   wakeForInterChange(): void {
     if (this.stopped || this.view.running) return;
-    this.arm(this.currentInter());
+    const inter = this.currentInter();
+    if (Date.now() + inter < this.nextAt) this.arm(inter);
   }
 
   private arm(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.nextAt = Date.now() + Math.max(0, ms);
     this.timer = setTimeout(() => void this.tick(), Math.max(0, ms));
   }
 
