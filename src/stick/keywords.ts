@@ -75,6 +75,8 @@ function parseStickTable(ctx: KeywordContext): void {
       const v = a[++i];
       if (v === undefined) { ctx.error(`stick-table: missing argument after 'peers'.`); return; }
       t.peers = v;
+      // Kept for reference only: Fulcrum has no peers protocol, the table stays local.
+      ctx.warning(`stick-table: 'peers' is not supported by Fulcrum yet: table '${p.name}' will not be synchronized.`);
     } else if (w === 'store') {
       const v = a[++i];
       if (v === undefined) { ctx.error(`stick-table: missing argument after 'store'.`); return; }
