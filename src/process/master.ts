@@ -25,7 +25,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import type { Config } from '../config/model';
@@ -46,6 +47,41 @@ import { dumpAllServerStates, stateFilesFor, writeStateFiles } from './server-st
 
 /** Set in a worker's environment to the master's PID. */
 export const WORKER_ENV = 'FULCRUM_MWORKER';
+/** Path of the worker's private admin CLI socket (for `@1 ...` on the master CLI). */
+export const WORKER_CLI_ENV = 'FULCRUM_MWORKER_CLI';
+
+/** Sends one command line to a CLI socket; resolves with everything it answered. */
+function forwardCli(path: string, cmd: string, timeoutMs = 10000): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ path });
+    let data = '';
+    const t = setTimeout(() => { s.destroy(); resolve(data); }, timeoutMs);
+    s.setEncoding('utf8');
+    s.on('connect', () => s.write(cmd + '\n'));
+    s.on('data', (d: string) => { data += d; });
+    s.on('close', () => { clearTimeout(t); resolve(data); });
+    s.on('error', () => { clearTimeout(t); resolve(data || "Can't connect to the target CLI!\n"); });
+  });
+}
+
+/**
+ * Worker side, before privileges are dropped: the private admin CLI the master forwards
+ * `@1 <cmd>` to (a UNIX socket in the master's root-only directory, mode 600).
+ */
+export async function openWorkerCli(instance: Instance): Promise<void> {
+  const path = process.env[WORKER_CLI_ENV];
+  if (!path || !isWorkerProcess()) return;
+  delete process.env[WORKER_CLI_ENV];
+  const { openStatsSocket, CliSlots } = await import('../runtime/socket');
+  try {
+    await openStatsSocket(instance, {
+      address: { family: 'unix', host: '', port: 0, portEnd: 0, hasPort: false, path, raw: path },
+      level: 'admin', mode: 0o600, exposeFd: false, src: { file: 'master', line: 0 },
+    }, new CliSlots(10));
+  } catch (e) {
+    process.stderr.write(`${logPrefix('warning')}master CLI forwarding unavailable: ${(e as Error).message}\n`);
+  }
+}
 
 /** Message a worker sends once it serves. */
 interface WorkerReadyMessage { type: 'fulcrum-worker-ready'; pid: number }
@@ -81,6 +117,8 @@ interface Worker {
   reloads: number;
   ready: boolean;
   old: boolean;
+  /** Private admin CLI socket of the worker (`@1 cmd` on the master CLI goes there). */
+  cliPath?: string;
 }
 
 const out = (severity: 'notice' | 'warning' | 'alert', msg: string): void => {
@@ -131,6 +169,9 @@ export class Master {
   private stopping = false;
   private exitCode = 0;
   private cliServers: { server: net.Server; path?: string }[] = [];
+  /** Root-only directory for the workers' private CLI sockets. */
+  private cliDir: string | undefined;
+  private spawned = 0;
 
   constructor(config: Config, options: InstanceOptions, cli: CliOptions) {
     this.config = config;
@@ -163,6 +204,10 @@ export class Master {
       }
     }
     this.installSignals();
+    try {
+      this.cliDir = mkdtempSync(join(tmpdir(), 'fulcrum-master-'));
+      chmodSync(this.cliDir, 0o700);
+    } catch { /* no forwarding from the master CLI */ }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     if (isRoot && !this.cli.quiet && (this.config.global.uid === undefined || this.config.global.uid === 0)) {
       out('warning', rootWarning(basename(process.argv[1] ?? 'fulcrum')));
@@ -179,11 +224,12 @@ export class Master {
     const map: Record<string, number> = {};
     entries.forEach(([k], i) => { map[k] = 4 + i; });
     const quiet = this.options.daemon === true;
+    const cliPath = this.cliDir ? join(this.cliDir, `worker-${++this.spawned}.sock`) : undefined;
     const child = spawn(process.execPath, [...process.execArgv, join(__dirname, 'worker-main.js'), ...process.argv.slice(2)], {
       stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit', 'ipc', ...entries.map(([, fd]) => fd)],
-      env: { ...process.env, [WORKER_ENV]: String(process.pid), [LISTEN_FDS_ENV]: JSON.stringify(map) },
+      env: { ...process.env, [WORKER_ENV]: String(process.pid), [LISTEN_FDS_ENV]: JSON.stringify(map), ...(cliPath ? { [WORKER_CLI_ENV]: cliPath } : {}) },
     });
-    const w: Worker = { child, pid: child.pid ?? 0, started: Date.now(), reloads: 0, ready: false, old: false };
+    const w: Worker = { child, pid: child.pid ?? 0, started: Date.now(), reloads: 0, ready: false, old: false, cliPath };
     this.workers.push(w);
     out('notice', `New worker (${w.pid}) forked`);
     return new Promise((resolve) => {
@@ -199,11 +245,13 @@ export class Master {
       child.on('error', (e) => out('alert', `Cannot fork: ${e.message}`));
       child.on('exit', (code, signal) => {
         this.workers = this.workers.filter((x) => x !== w);
+        if (cliPath) try { unlinkSync(cliPath); } catch { /* never created */ }
         const st = exitText(code, signal);
         if (!settled) {
           settled = true;
           out('alert', `Loading failure!`);
           resolve(false);
+          this.maybeExit();
           return;
         }
         if (w.old) out('warning', `Former worker (${w.pid}) exited with code ${st.code} (${st.text})`);
@@ -350,6 +398,7 @@ export class Master {
       c.server.close();
       if (c.path) try { unlinkSync(c.path); } catch { /* gone */ }
     }
+    if (this.cliDir) try { rmSync(this.cliDir, { recursive: true, force: true }); } catch { /* leave it */ }
     process.exit(this.exitCode);
   }
 
@@ -374,7 +423,8 @@ export class Master {
       const [k, v] = o.trim().split(/\s+/);
       if (k === 'mode' && v) mode = parseInt(v, 8);
     }
-    const server = net.createServer((sock) => this.cliSession(sock));
+    // allowHalfOpen: a client that shuts its side after the command (socat) still gets the answer.
+    const server = net.createServer({ allowHalfOpen: true }, (sock) => this.cliSession(sock));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       let path: string | undefined;
@@ -402,12 +452,15 @@ export class Master {
   private cliSession(sock: net.Socket): void {
     let buf = '';
     let interactive = false;
+    let busy = false;
     sock.setEncoding('utf8');
     sock.on('error', () => { /* client gone */ });
-    sock.on('data', (d: string) => {
-      buf += d;
+    // Lines are answered one at a time, in order (forwarded commands are asynchronous).
+    const pump = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
       let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
+      while ((nl = buf.indexOf('\n')) >= 0 && !sock.destroyed) {
         const line = buf.slice(0, nl).replace(/\r$/, '');
         buf = buf.slice(nl + 1);
         let quit = false;
@@ -415,17 +468,46 @@ export class Master {
         for (const cmd of line.split(';').map((c) => c.trim()).filter(Boolean)) {
           if (cmd === 'prompt') { interactive = !interactive; reply += '\n'; continue; }
           if (cmd === 'quit') { quit = true; break; }
-          reply += this.cliCommand(cmd);
+          reply += await this.cliDispatch(cmd);
         }
         if (line.trim() === '') reply = interactive ? '\n' : '';
         if (quit || (!interactive && line.trim() !== '')) {
           sock.end(reply);
           return;
         }
-        if (quit) { sock.end(); return; }
         sock.write(reply + `master${this.reloadFailed ? '[ReloadFailed]' : ''}> `);
       }
+      busy = false;
+      if (ended && !sock.destroyed) sock.end();
+    };
+    let ended = false;
+    sock.on('data', (d: string) => {
+      buf += d;
+      void pump();
     });
+    sock.on('end', () => {
+      ended = true;
+      if (!busy) {
+        if (buf.trim() !== '') { buf += '\n'; void pump(); } else sock.end();
+      }
+    });
+  }
+
+  /**
+   * A master CLI command, or one for a worker: `@1 <cmd>` (the current worker), `@!<pid> <cmd>`
+   * (any worker, old ones included), `@master <cmd>` / `@0 <cmd>` (the master).
+   */
+  async cliDispatch(cmd: string): Promise<string> {
+    const m = /^@(!?)(\S+)\s*(.*)$/.exec(cmd);
+    if (!m) return this.cliCommand(cmd);
+    const [, bang, target, rest] = m;
+    if (!bang && (target === 'master' || target === '0')) return rest ? this.cliCommand(rest) : '';
+    let w: Worker | undefined;
+    if (bang) w = this.workers.find((x) => x.pid === Number(target));
+    else if (target === '1') w = this.current;
+    if (!w || !w.cliPath) return "Can't find the target PID matching the prefix '" + cmd.split(/\s/)[0] + "'\n";
+    if (!rest) return '';
+    return forwardCli(w.cliPath, rest);
   }
 
   /** One master CLI command; the answer ends with the empty line that closes a command. */
@@ -440,6 +522,9 @@ export class Master {
     if (words[0] === 'help' || words[0] === 'show') {
       return [
         'The following commands are valid at this level:',
+        '  @!<pid>                                 : send a command to the <pid> process',
+        '  @<relative pid>                         : send a command to the <relative pid> process',
+        '  @master                                 : send a command to the master process',
         '  reload                                  : reload haproxy',
         '  show proc                               : show processes status',
         '  show version                            : show version of the current process',

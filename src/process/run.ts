@@ -20,7 +20,7 @@ import { logPrefix } from '../config/diagnostics';
 import { allListeners } from '../proxy/build';
 import { acceptGate, configureListenSockets } from './sockets';
 import { dropPrivileges } from './privileges';
-import { isWorkerProcess, runMaster, workerReady } from './master';
+import { isWorkerProcess, openWorkerCli, runMaster, workerReady } from './master';
 
 /** Program name for messages (`fulcrum`, or how it was invoked; workers use the master's). */
 export const prog = (): string => {
@@ -38,6 +38,7 @@ export async function runServer(config: Config, options: InstanceOptions): Promi
   acceptGate.held = true;
   for (const s of allServices()) await s.start(instance);
   installSignals(instance);
+  if (isWorkerProcess()) await openWorkerCli(instance);
   // The master already warned about running as root; -q silences warnings.
   const drop = await dropPrivileges(config.global, prog(), { warnRoot: !isWorkerProcess() });
   if (!options.quiet) for (const w of drop.warnings) process.stderr.write(`${logPrefix('warning')}${w}\n`);

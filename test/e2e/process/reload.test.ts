@@ -195,6 +195,10 @@ test('a request in flight during a reload completes on the old worker', async ()
       return s.old.length === 1 ? s : undefined;
     }, 'the old worker to be draining');
     assert.equal((await httpGet(front)).status, 200, 'the new worker serves');
+    // The master CLI forwards to the current worker (@1) and to any worker by PID (@!PID).
+    assert.match(await cliCommand(msock, '@1 show info'), new RegExp(`^Pid: ${p!.current[0]}$`, 'm'));
+    assert.match(await cliCommand(msock, `@!${p!.old[0]} show info`), new RegExp(`^Pid: ${p!.old[0]}$`, 'm'));
+    assert.match(await cliCommand(msock, '@!1 show info'), /Can't find the target PID/);
     for (const r of held.splice(0)) { r.writeHead(200, { 'content-length': '4' }); r.end('done'); }
     const r = await inflight;
     assert.equal(r.status, 200);
