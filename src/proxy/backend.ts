@@ -16,6 +16,7 @@ import type { TermCause } from './stream-record';
 import { adoptServerSocket, takeIdle, type PooledSocket, type ServerSocketOwner } from './reuse';
 import { processQueue } from './queue';
 import { rt } from './runtime-config';
+import { stickLookup, stickStore } from '../stick/runtime';
 
 export type AssignResult =
   | { kind: 'server'; server: Server }
@@ -29,12 +30,16 @@ export type AssignResult =
 export function assignServer(be: Proxy, sample: SampleContext, avoid: Server | undefined, explain: PickExplanation | undefined): AssignResult {
   const b = be.balancer;
   if (!b) return { kind: 'none' };
-  const s = b.pick({ sample }, avoid, explain);
+  // `stick match` / `stick on` (stick/runtime.ts): a stored, usable server wins over the
+  // balancer (not on a retry that avoids it).
+  const stuck = stickLookup(be, sample);
+  const s = stuck && stuck !== avoid && stuck.isUsable ? stuck : b.pick({ sample }, avoid, explain);
   if (!s) {
     for (const x of be.servers) if (x.isUsable) return { kind: 'queue' };
     return { kind: 'none' };
   }
   if (!s.hasFreeSlot) return { kind: 'queue' };
+  stickStore(be, sample, s, 'request');
   s.counters.lbTotal++;
   be.beCounters.lbTotal++;
   return { kind: 'server', server: s };
@@ -139,7 +144,7 @@ export class ConnectAttempt {
     server.counters.errConn++;
     this.be.beCounters.errConn++;
     const r = rt(this.be);
-    if (this.retries >= r.retries) {
+    if (this.retries >= r.retries || !r.retryOnConn) {
       this.target.connectFailed(cause, this.retries);
       return;
     }

@@ -13,7 +13,7 @@ import { Server } from './server';
 import { createBalancer } from '../lb/registry';
 import { compileCondition } from '../acl/compile';
 import { Listener } from './listener';
-import { rt, parseForwardFor, type ProxyRuntime } from './runtime-config';
+import { rt, parseForwardFor, compileRetryOn, type ProxyRuntime } from './runtime-config';
 import { purgeIdle } from './reuse';
 import { closeIdleStreams, liveHttpStreams } from './http/stream';
 import { emitAdminEvent } from '../observe/events';
@@ -73,10 +73,14 @@ function compileRuntime(instance: Instance, px: Proxy): ProxyRuntime {
     switching.push({ backend: be, cond, index: i + 1, text: `use_backend ${r.backend}${r.cond ? ` ${r.cond.polarity} ${r.cond.words.join(' ')}` : ''}` });
   });
   const redispatchArgs = pc.optionArgs.redispatch;
+  const ot = pc.options.originalto ? parseForwardFor(pc.optionArgs.originalto, 'X-Original-To') : undefined;
   return {
     switching,
     defaultBackend: pc.defaultBackend !== undefined ? instance.findBackend(pc.defaultBackend) : undefined,
     forwardFor: pc.options.forwardfor ? parseForwardFor(pc.optionArgs.forwardfor, 'X-Forwarded-For') : undefined,
+    originalTo: ot ? { header: ot.header, except: ot.except } : undefined,
+    ...compileRetryOn(pc.optionArgs['retry-on']),
+    reuse: (pc.optionArgs['http-reuse']?.[0] as ProxyRuntime['reuse'] | undefined) ?? 'safe',
     retries: pc.retries,
     redispatch: pc.options.redispatch === true,
     redispatchInterval: redispatchArgs ? Number(redispatchArgs[0]) : -1,

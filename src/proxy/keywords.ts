@@ -185,6 +185,40 @@ const sectionKeywords: SectionKeyword[] = [
   },
 ];
 
+/** `retry-on` keywords (configuration.txt "retry-on"); status codes are accepted as numbers. */
+export const RETRY_ON_KEYWORDS = ['none', 'conn-failure', 'empty-response', 'junk-response', 'response-timeout', '0rtt-rejected', 'all-retryable-errors'];
+export const RETRY_ON_STATUSES = [401, 403, 404, 408, 425, 500, 501, 502, 503, 504];
+
+sectionKeywords.push(
+  {
+    name: 'retry-on', sections: BACKEND_SECTIONS,
+    parse(ctx) {
+      const list = ctx.args.slice(1);
+      if (list.length === 0) { ctx.error(`'retry-on' expects at least one keyword.`); return; }
+      for (const k of list) {
+        if (RETRY_ON_KEYWORDS.includes(k)) continue;
+        if (/^\d{3}$/.test(k) && RETRY_ON_STATUSES.includes(Number(k))) continue;
+        ctx.error(`'retry-on' : unknown keyword '${k}'.`);
+        return;
+      }
+      if (list.includes('none') && list.length > 1) { ctx.error(`'retry-on' : 'none' cannot be combined with other keywords.`); return; }
+      ctx.proxy!.optionArgs['retry-on'] = list;
+    },
+  },
+  {
+    name: 'http-reuse', sections: BACKEND_SECTIONS,
+    parse(ctx) {
+      const v = oneArg(ctx);
+      if (v === undefined) return;
+      if (!['never', 'safe', 'aggressive', 'always'].includes(v)) {
+        ctx.error(`'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.`);
+        return;
+      }
+      ctx.proxy!.optionArgs['http-reuse'] = [v];
+    },
+  },
+);
+
 registerKeywords(sectionKeywords);
 
 // ---------------------------------------------------------------------------------------

@@ -35,6 +35,14 @@ export interface ProxyRuntime {
   defaultBackend?: Proxy;
   forwardFor?: ForwardFor;
   originalTo?: { header: string; except?: Network };
+  /** `retry-on`: retry on connection failures (default), and which L7 conditions replay the request. */
+  retryOnConn: boolean;
+  retryOnEmpty: boolean;
+  retryOnJunk: boolean;
+  retryOnTimeout: boolean;
+  retryOnStatus: Set<number>;
+  /** `http-reuse`: never | safe (default) | aggressive | always. */
+  reuse: 'never' | 'safe' | 'aggressive' | 'always';
   /** Connect retries and redispatch interval (HAProxy default -1: on the last retry). */
   retries: number;
   redispatch: boolean;
@@ -77,4 +85,20 @@ export function runtimeLookup(instance: Instance): RuntimeLookup {
     instance.ext.runtimeLookup = r;
   }
   return r;
+}
+
+/** Compiles `retry-on` words (default: conn-failure only). */
+export function compileRetryOn(words: string[] | undefined): Pick<ProxyRuntime, 'retryOnConn' | 'retryOnEmpty' | 'retryOnJunk' | 'retryOnTimeout' | 'retryOnStatus'> {
+  const w = new Set(words ?? ['conn-failure']);
+  const all = w.has('all-retryable-errors');
+  const status = new Set<number>();
+  for (const x of w) if (/^\d{3}$/.test(x)) status.add(Number(x));
+  if (all) for (const c of [500, 502, 503, 504]) status.add(c);
+  return {
+    retryOnConn: all || w.has('conn-failure'),
+    retryOnEmpty: all || w.has('empty-response'),
+    retryOnJunk: all || w.has('junk-response'),
+    retryOnTimeout: all || w.has('response-timeout'),
+    retryOnStatus: status,
+  };
 }

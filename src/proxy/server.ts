@@ -103,6 +103,8 @@ export class Server {
   readonly trackers: Server[] = [];
   tracked?: Server;
   private readonly listeners: ServerListener[] = [];
+  /** Stopped only because `disabled` was in the config (never checked since). */
+  private stoppedByConfig = false;
   /** Opaque per-algorithm data (lb/ implementations keep their node here). */
   lbData: unknown;
   /**
@@ -126,8 +128,10 @@ export class Server {
     this.opState = OpState.Running;
     if (cfg.disabled) {
       this.adminState |= AdminFlag.CMAINT | AdminFlag.FMAINT;
-      // HAProxy reports a server disabled in the config as stopped (srv_op_state 0).
+      // HAProxy reports a server disabled in the config as stopped (srv_op_state 0) until it
+      // is enabled, then UP/READY (with or without checks; checks then decide).
       this.opState = OpState.Stopped;
+      this.stoppedByConfig = true;
     }
     this.lastChange = Date.now();
   }
@@ -202,6 +206,7 @@ export class Server {
    * No-op if already running.
    */
   setRunning(report?: CheckReport, via?: Server): void {
+    this.stoppedByConfig = false;
     if (this.isRunning) return;
     const now = Date.now();
     this.downtimeMs += now - this.lastChange;
@@ -267,9 +272,10 @@ export class Server {
     } else if (wasMaint && !nowMaint) {
       this.lastChange = now;
       const forced = (before & AdminFlag.FMAINT) !== 0 ? 'forced' : 'config';
-      // A server without health checks is considered running when it leaves maintenance
-      // (it started stopped because of `disabled`).
-      if (!this.cfg.check && this.opState === OpState.Stopped) this.opState = OpState.Running;
+      // A server that was only stopped because the config disabled it runs when it leaves
+      // maintenance (observed on 2.6.12: "is UP/READY (leaving forced maintenance).").
+      if (this.stoppedByConfig) this.opState = OpState.Running;
+      this.stoppedByConfig = false;
       if (this.isRunning) {
         // Observed on 2.6.12: "is UP/DRAIN (leaving forced maintenance)." then "remains in forced drain mode."
         emitAdminEvent('notice', `${p} is ${nowDrain ? 'UP/DRAIN' : 'UP/READY'} (leaving ${forced} maintenance).`, this.backend.name);

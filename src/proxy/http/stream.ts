@@ -133,6 +133,12 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private tunnelClosing = false;
   private explain: PickExplanation | null = null;
   private switchText = '';
+  /** Copy of the request sent (head + body up to bufsize) for L7 retries; null when not replayable. */
+  private replay: (Buffer | string)[] | null = null;
+  private replayBytes = 0;
+  /** `option http-buffer-request`: waiting for the body before choosing a server. */
+  private bufferingBody = false;
+  private pendingBytes = 0;
   /** Response compressor for the current transaction, when compressing. */
   private enc: Encoder | null = null;
   private readonly onEncData = (buf: Buffer, start: number, end: number): void => {
@@ -204,6 +210,10 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.keepServer = true;
     this.attempt = null;
     this.explain = null;
+    this.replay = null;
+    this.replayBytes = 0;
+    this.bufferingBody = false;
+    this.pendingBytes = 0;
     this.idleSince = performance.now();
     this.tStart = 0;
     this.tHeadDone = this.tQueued = this.tConnStart = this.tConnected = this.tRespHead = 0;
@@ -419,13 +429,33 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
     // Client body bytes that came with the head are kept until the server connection exists.
     this.state = St.Connecting;
-    this.pendingOut.push(this.buildRequestHead(head));
+    const headText = this.buildRequestHead(head);
+    this.pendingOut.push(headText);
+    const r = rt(be);
+    if (r.retryOnEmpty || r.retryOnJunk || r.retryOnTimeout || r.retryOnStatus.size > 0) {
+      // L7 retries replay the request: keep a copy while it fits in one buffer.
+      this.replay = [headText];
+      this.replayBytes = headText.length;
+    }
+    this.bufferingBody = !this.reqDone && (fe.cfg.options['http-buffer-request'] === true || be.cfg.options['http-buffer-request'] === true);
+    this.attempt = null;
     if (rest) {
       if (!this.reqDone) this.forwardRequestBody(rest, 0);
       else this.bufferPipelined(rest);
     }
-    // The request body may be long: don't read the client faster than we can send.
-    this.attempt = null;
+    if (this.bufferingBody) {
+      // Wait for the whole body (or a full buffer) before choosing a server.
+      if (this.reqDone) this.bodyBuffered();
+      return;
+    }
+    this.assign();
+  }
+
+  /** `option http-buffer-request`: the body is complete (or fills a buffer): go on. */
+  private bodyBuffered(): void {
+    if (!this.bufferingBody) return;
+    this.bufferingBody = false;
+    this.sock.pause();
     this.assign();
   }
 
@@ -530,9 +560,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
         out += `${lname}: ${this.sample.src}\r\n`;
       }
     }
+    const ot = rt(fe).originalTo ?? rt(be).originalTo;
+    if (ot && !(ot.except && inNetwork(this.sample.dst, ot.except))) out += `${ot.header.toLowerCase()}: ${this.sample.dst}\r\n`;
+    const pretend = fe.cfg.options['http-pretend-keepalive'] === true || be.cfg.options['http-pretend-keepalive'] === true;
     if (upgrade) out += 'connection: upgrade\r\n';
     else if (this.mode !== HttpMode.KeepAlive) {
-      if (h.versionMinor >= 1) out += 'connection: close\r\n';
+      // http-pretend-keepalive: let the server believe in keep-alive, close after the response anyway.
+      if (h.versionMinor >= 1 && !pretend) out += 'connection: close\r\n';
     } else if (h.versionMinor === 0) {
       out += 'connection: keep-alive\r\n';
     }
@@ -562,16 +596,23 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     if (n > 0) {
       const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
-      this.rec.bytesIn += this.state === St.Idle || this.state === St.Head ? 0 : 0;
+      if (this.replay) {
+        this.replayBytes += n;
+        if (this.replayBytes > this.instance.config.global.tune.bufsize) this.replay = null;
+        else this.replay.push(slice);
+      }
       if (this.srv && this.state !== St.Connecting) {
         if (!this.srv.write(slice)) this.sock.pause();
       } else {
         this.pendingOut.push(slice);
-        // While connecting, buffer at most one bufsize of body, then stop reading.
-        this.sock.pause();
+        this.pendingBytes += n;
+        // While connecting, stop reading; when buffering the body, read up to one buffer.
+        if (!this.bufferingBody) this.sock.pause();
+        else if (this.pendingBytes >= this.instance.config.global.tune.bufsize) this.bodyBuffered();
       }
     }
     if (offset + n < chunk.length) this.bufferPipelined(chunk.subarray(offset + n));
+    if (this.reqDone && this.bufferingBody) this.bodyBuffered();
   }
 
   private onClientEnd(): void {
@@ -592,6 +633,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (!this.reqDone) {
       // Client aborted while sending its body.
       this.abort('C', 'D', -1);
+      return;
+    }
+    // `option abortonclose`: a client that closes while its request waits for a server
+    // (queue or connect) is not served (CQ-- / CC--).
+    if (this.state === St.Connecting && (this.fe.cfg.options.abortonclose === true || this.be?.cfg.options.abortonclose === true)) {
+      this.attempt?.cancel();
+      this.abort('C', this.queued ? 'Q' : 'C', -1);
     }
     // Otherwise the request is complete: let the response finish (half-closed client).
   }
@@ -694,9 +742,12 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   private startConnect(): void {
     this.tConnStart = performance.now();
-    // A PROXY header describes one client: such connections are never shared.
-    const reuse = (this.requestCount > 1 || this.mode === HttpMode.KeepAlive) && !this.server!.cfg.sendProxy;
-    this.attempt = connectServer(this, this.server!, this.be!, reuse && this.be!.cfg.options['http-reuse-never'] !== true, this.attempt);
+    // http-reuse (configuration.txt): `safe` never sends the first request of a client
+    // connection over a shared idle connection; `aggressive`/`always` do. A PROXY header
+    // describes one client: such connections are never shared.
+    const policy = rt(this.be!).reuse;
+    const reuse = policy !== 'never' && (policy !== 'safe' || this.requestCount > 1) && !this.server!.cfg.sendProxy;
+    this.attempt = connectServer(this, this.server!, this.be!, reuse, this.attempt);
   }
 
   /** ConnectTarget: PROXY protocol header for `send-proxy` / `send-proxy-v2` servers. */
@@ -770,6 +821,39 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (!this.reqDone) this.sock.resume();
   }
 
+  /**
+   * L7 retry (`retry-on`): drops the server side and replays the kept request, on another
+   * server when `option redispatch` allows, else the same one. False when not possible
+   * (request not fully kept, body still flowing, or no retries left).
+   */
+  private retryL7(): boolean {
+    const replay = this.replay;
+    const a = this.attempt;
+    const be = this.be!;
+    if (!replay || !this.reqDone || !a || a.retries >= rt(be).retries) return false;
+    a.retries++;
+    this.rec.retries = a.retries;
+    be.beCounters.retries++;
+    const failed = this.server!;
+    failed.counters.retries++;
+    if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+    this.resBuf = null;
+    this.state = St.Connecting;
+    this.pendingOut = replay.slice();
+    a.failed = failed;
+    if (rt(be).redispatch) {
+      const other = be.balancer?.pick({ sample: this.sample }, failed);
+      if (other && other !== failed && other.hasFreeSlot) {
+        failed.counters.redispatches++;
+        be.beCounters.redispatches++;
+        other.counters.lbTotal++;
+        this.switchServer(other);
+      }
+    }
+    this.startConnect();
+    return true;
+  }
+
   /** ConnectTarget: every attempt failed (503 after retries). */
   connectFailed(cause: TermCause, retries: number): void {
     this.rec.retries = retries;
@@ -812,6 +896,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       this.server!.counters.errResp++;
       this.be!.beCounters.errResp++;
       this.captureError('response', buf, head.position);
+      if (rt(this.be!).retryOnJunk && this.retryL7()) return;
       this.serverError('P', 'H');
       return;
     }
@@ -826,6 +911,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 
   private startResponse(head: ParsedHead, rest: Buffer | null): void {
+    if (this.replay && rt(this.be!).retryOnStatus.has(head.status) && this.retryL7()) return;
     this.res = head;
     this.tRespHead = performance.now();
     const rec = this.rec;
@@ -1036,7 +1122,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     if (this.state === St.WaitResponse) {
-      // Server closed before sending a response: 502 SH--.
+      // Server closed before sending a response: 502 SH-- (or a retry with retry-on empty-response).
+      if (!this.resBuf && rt(this.be!).retryOnEmpty && this.retryL7()) return;
       this.server!.counters.srvAborts++;
       this.serverError('S', 'H');
       return;
@@ -1052,6 +1139,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (this.state === St.Closed) return;
     this.srv = null;
     if (this.state === St.WaitResponse) {
+      if (!this.resBuf && rt(this.be!).retryOnEmpty && this.retryL7()) return;
       this.serverError('S', 'H');
     } else if (this.state === St.ResponseBody) {
       if (this.resBody === BodyKind.UntilClose) {
@@ -1070,9 +1158,10 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   onServerTimeout(): void {
     if (this.state === St.WaitResponse) {
-      // `timeout server` before the response head: 504 sH--.
+      // `timeout server` before the response head: 504 sH-- (or a retry with response-timeout).
       this.server!.counters.errResp++;
       this.be!.beCounters.errResp++;
+      if (rt(this.be!).retryOnTimeout && this.retryL7()) return;
       this.srv?.destroy();
       this.srv = null;
       this.fail(504, 's', 'H');
