@@ -84,7 +84,7 @@ const PROM_NAMES: Record<string, string> = {
   eresp: 'response_errors_total', wretr: 'retry_warnings_total', wredis: 'redispatch_warnings_total', status: 'status',
   weight: 'weight', act: 'active_servers', bck: 'backup_servers', chkfail: 'check_failures_total',
   chkdown: 'check_up_down_total', lastchg: 'check_last_change_seconds', downtime: 'downtime_seconds_total',
-  qlimit: 'queue_limit', lbtot: 'loadbalanced_total', rate: 'current_session_rate', rate_lim: 'limit_session_rate',
+  qlimit: 'queue_limit', throttle: 'current_throttle', lbtot: 'loadbalanced_total', rate: 'current_session_rate', rate_lim: 'limit_session_rate',
   rate_max: 'max_session_rate', check_status: 'check_status', check_code: 'check_code',
   check_duration: 'check_duration_seconds', req_rate: 'http_requests_rate_current', req_rate_max: 'http_requests_rate_max',
   req_tot: 'http_requests_total', cli_abrt: 'client_aborts_total', srv_abrt: 'server_aborts_total',

@@ -10,11 +10,22 @@ import type { Instance } from '../process/instance';
 import { STAT_COLUMNS, columnValue, type StatColumn, type StatKind, type StatRow } from './columns';
 import { statRows } from './rows';
 import { infoValues, INFO_PROM } from './info';
-import { CHECK_STATUSES } from '../checks/status';
 
 const KIND_PREFIX: Partial<Record<StatKind, string>> = { F: 'haproxy_frontend_', B: 'haproxy_backend_', S: 'haproxy_server_' };
 
 const SERVER_STATES = ['DOWN', 'UP', 'MAINT', 'DRAIN', 'NOLB'];
+/** The exporter's check states, in its order (UNK, INI and CHECKED are not exported). */
+const CHECK_STATES = ['HANA', 'SOCKERR', 'L4OK', 'L4TOUT', 'L4CON', 'L6OK', 'L6TOUT', 'L6RSP', 'L7TOUT', 'L7RSP', 'L7OK', 'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK'];
+/** Current rates are left to Prometheus (rate()): the 2.6 exporter does not export them. */
+const NOT_EXPORTED = new Set(['rate', 'req_rate', 'conn_rate']);
+/** Columns the exporter leaves out for servers (only meaningful per proxy). */
+const NOT_FOR_SERVERS = new Set(['act', 'bck', 'req_tot']);
+/** Server metrics the exporter prints as NaN when the CSV field is empty (no limit, no check). */
+const SERVER_NAN = new Set(['slim', 'qlimit', 'throttle', 'src_ilim', 'chkfail', 'chkdown', 'downtime']);
+/** Process metrics with no counterpart here, printed as NaN after `limit_http_comp`. */
+const PROCESS_NAN = [['current_zlib_memory', 'Current memory used for zlib in bytes (zlib.mem_used)'], ['max_zlib_memory', 'Configured maximum amount of memory for zlib in bytes (zlib.max_mem)']];
+/** Process metrics typed counter although their name has no `_total`. */
+const PROCESS_COUNTERS = new Set(['failed_resolutions']);
 const PROXY_STATES = ['DOWN', 'UP'];
 
 /** Label value escaping of the text format (backslash, double quote, newline). */
@@ -46,9 +57,12 @@ export function renderPrometheus(instance: Instance, now = Date.now()): string {
     const suffix = INFO_PROM[field.name];
     if (!suffix) continue;
     const name = `haproxy_process_${suffix}`;
-    out.push(`# HELP ${name} ${field.desc}`, `# TYPE ${name} ${suffix === 'build_info' ? 'gauge' : metricType(name)}`);
+    out.push(`# HELP ${name} ${field.desc}`, `# TYPE ${name} ${suffix === 'build_info' ? 'gauge' : PROCESS_COUNTERS.has(suffix) ? 'counter' : metricType(name)}`);
     if (suffix === 'build_info') out.push(`${name}${labels([['version', String(value)]])} 1`);
     else out.push(`${name} ${typeof value === 'number' ? value : Number(value) || 0}`);
+    if (suffix === 'limit_http_comp') {
+      for (const [n, d] of PROCESS_NAN) out.push(`# HELP haproxy_process_${n} ${d}`, `# TYPE haproxy_process_${n} gauge`, `haproxy_process_${n} NaN`);
+    }
   }
   const rows = statRows(instance, undefined, now);
   for (const kind of ['F', 'B', 'S'] as const) {
@@ -56,15 +70,22 @@ export function renderPrometheus(instance: Instance, now = Date.now()): string {
     if (kindRows.length === 0) continue;
     const seen = new Set<string>();
     for (const c of STAT_COLUMNS) {
-      if (!c.prom || !c.kinds.has(kind)) continue;
+      if (!c.prom || !c.kinds.has(kind) || NOT_EXPORTED.has(c.name)) continue;
+      if (kind === 'S' && NOT_FOR_SERVERS.has(c.name)) continue;
       const name = KIND_PREFIX[kind]! + c.prom;
-      const samples = samplesFor(c, kind, kindRows, name);
+      const samples = samplesFor(c, kind, kindRows, name, rows);
       if (samples.length === 0) continue;
       if (!seen.has(name)) {
         seen.add(name);
         out.push(`# HELP ${name} ${c.name.startsWith('hrsp_') ? 'Total number of HTTP responses.' : c.desc}`, `# TYPE ${name} ${metricType(name)}`);
       }
       out.push(...samples);
+      // 2.6 also exports agg_server_status under its former name.
+      if (kind === 'B' && c.name === 'agg_check_status') {
+        const alias = 'haproxy_backend_agg_server_check_status';
+        const aliased = samplesFor(STAT_COLUMNS.find((x) => x.name === 'agg_server_status')!, kind, kindRows, alias, rows);
+        if (aliased.length) out.push(`# HELP ${alias} [DEPRECATED] Backend's aggregated gauge of servers' status`, `# TYPE ${alias} gauge`, ...aliased);
+      }
     }
   }
   return out.join('\n') + '\n';
@@ -76,18 +97,41 @@ function rowLabels(r: StatRow): [string, string][] {
   return l;
 }
 
-function samplesFor(c: StatColumn, kind: StatKind, rows: StatRow[], name: string): string[] {
+/** Per-state counts of a backend's servers (agg_server_status / agg_check_status). */
+function aggregate(r: StatRow, all: StatRow[], col: 'status' | 'check_status'): Map<string, number> {
+  const counts = new Map<string, number>();
+  const c = STAT_COLUMNS.find((x) => x.name === col)!;
+  for (const s of all) {
+    if (s.kind !== 'S' || s.proxy !== r.proxy) continue;
+    const v = columnValue(c, s);
+    if (v === undefined) continue;
+    const st = col === 'status' ? stateOf('S', String(v)) : String(v).replace(/^\* /, '');
+    counts.set(st, (counts.get(st) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function samplesFor(c: StatColumn, kind: StatKind, rows: StatRow[], name: string, all: StatRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
-    const v = columnValue(c, r);
-    if (v === undefined) continue;
     const base = rowLabels(r);
+    if (kind === 'B' && (c.name === 'agg_server_status' || c.name === 'agg_check_status')) {
+      const counts = aggregate(r, all, c.name === 'agg_server_status' ? 'status' : 'check_status');
+      for (const st of c.name === 'agg_server_status' ? SERVER_STATES : CHECK_STATES) out.push(`${name}${labels([...base, ['state', st]])} ${counts.get(st) ?? 0}`);
+      continue;
+    }
+    let v = columnValue(c, r);
+    if (kind === 'S' && c.name === 'check_code' && v === undefined && r.server?.check?.enabled) v = 0;
+    if (v === undefined) {
+      if (kind === 'S' && SERVER_NAN.has(c.name)) out.push(`${name}${labels(base)} NaN`);
+      continue;
+    }
     if (c.name === 'status') {
       const cur = stateOf(kind, String(v));
       for (const st of kind === 'S' ? SERVER_STATES : PROXY_STATES) out.push(`${name}${labels([...base, ['state', st]])} ${st === cur ? 1 : 0}`);
     } else if (c.name === 'check_status') {
       const cur = String(v).replace(/^\* /, '');
-      for (const st of Object.keys(CHECK_STATUSES)) out.push(`${name}${labels([...base, ['state', st]])} ${st === cur ? 1 : 0}`);
+      for (const st of CHECK_STATES) out.push(`${name}${labels([...base, ['state', st]])} ${st === cur ? 1 : 0}`);
     } else if (c.name.startsWith('hrsp_')) {
       out.push(`${name}${labels([...base, ['code', c.name.slice(5)]])} ${v}`);
     } else if (typeof v === 'number') {
