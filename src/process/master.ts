@@ -166,6 +166,7 @@ export class Master {
   failedReloads = 0;
   reloadFailed = false;
   private reloading: Promise<boolean> | undefined;
+  private queuedReload: Promise<boolean> | undefined;
   private stopping = false;
   private exitCode = 0;
   private cliServers: { server: net.Server; path?: string }[] = [];
@@ -293,7 +294,15 @@ export class Master {
   /** Re-reads the configuration and replaces the workers. Resolves true on success. */
   reload(): Promise<boolean> {
     if (this.stopping) return Promise.resolve(false);
-    if (this.reloading) return this.reloading;
+    if (this.reloading) {
+      // A reload asked for while one runs happens after it (the files may have changed
+      // again since the running one read them), once, however many were asked for.
+      this.queuedReload ??= this.reloading.then(() => {
+        this.queuedReload = undefined;
+        return this.reload();
+      });
+      return this.queuedReload;
+    }
     this.reloading = this.doReload().finally(() => { this.reloading = undefined; });
     return this.reloading;
   }
