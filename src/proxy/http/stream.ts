@@ -21,6 +21,7 @@ import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, is
 import { BodyKind, ChunkedScanner, requestBodyKind, responseBodyKind } from './framing';
 import { errorResponse, rawErrorResponse } from './error-pages';
 import { proxyErrorResponse } from './errors-config';
+import { stickStore, untrackConnection } from '../../stick/runtime';
 import { rt, httpMode, HttpMode } from '../runtime-config';
 import { inNetwork } from '../../util/ip';
 import type { SampleContext } from '../../sample/context';
@@ -918,6 +919,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     rec.tr = Math.round(this.tRespHead - this.tConnected);
     rec.status = head.status;
     this.sample.res = head as unknown as SampleContext['res'];
+    // `stick store-response` rules record the server on the response (stick/runtime.ts).
+    if (this.server && this.be) stickStore(this.be, this.sample, this.server, 'response');
     const req = this.req!;
     this.resBody = responseBodyKind(head, req.method);
     if (this.resBody === BodyKind.Length) this.resRemaining = head.contentLength;
@@ -1382,6 +1385,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     idleRegistry.delete(this);
     untrackStream(this.streamId);
+    // Connection-level stick counters (tcp-request connection track-sc*): conn_cur--.
+    untrackConnection(this.sample);
     activeStreams--;
     this.onDestroy?.();
   }

@@ -201,3 +201,27 @@ backend n
     "config : parsing [t.cfg:24] : stick-table: unknown store option 'foo'.",
   ]);
 });
+
+test('stick store-response / stick match on a session header', () => {
+  const { config, errors, messages } = load(`${PROLOGUE}backend b
+  stick-table type string len 32 size 1k expire 1m store server_id
+  stick store-response res.hdr(x-sess)
+  stick match req.hdr(x-sess)
+  server s1 127.0.0.1:1
+  server s2 127.0.0.1:2
+`);
+  assert.equal(errors, 0, messages.join('\n'));
+  const g = build(config);
+  const be = g.proxy('b');
+  const s2 = { id: 2, name: 's2' } as Server;
+  (be as unknown as { findServer: (n: string) => Server | undefined }).findServer = (n) => (n === '#2' ? s2 : undefined);
+  const first = ctx();
+  first.req = { method: 'GET', uri: '/', version: 'HTTP/1.1', status: 0, headers: [] };
+  first.res = { method: '', uri: '', version: 'HTTP/1.1', status: 200, headers: ['X-Sess', 'abc'] };
+  stickStore(be as Proxy, first, s2, 'request');
+  assert.equal(stickTables().get('b')!.entries.size, 0, 'store-response does not store on the request');
+  stickStore(be as Proxy, first, s2, 'response');
+  const next = ctx('10.2.2.2');
+  next.req = { method: 'GET', uri: '/', version: 'HTTP/1.1', status: 0, headers: ['x-sess', 'abc'] };
+  assert.equal(stickLookup(be as Proxy, next), s2);
+});
