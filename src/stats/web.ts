@@ -157,11 +157,14 @@ function closes(txn: HttpTxn): boolean {
 }
 
 /** One response in HAProxy's stats framing: headers, then the body as one chunk. */
-function chunked(ctype: string, body: string, refreshSec: number | undefined, close: boolean, head: boolean): Buffer {
+function chunked(ctype: string, body: string, refreshSec: number | undefined, close: boolean, head: boolean, http10: boolean): Buffer {
   let h = `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: ${ctype}\r\n`;
   if (refreshSec !== undefined) h += `refresh: ${refreshSec}\r\n`;
-  if (close) h += 'connection: close\r\n';
-  h += 'transfer-encoding: chunked\r\n\r\n';
+  // 2.6.12 puts `connection: close` before transfer-encoding for HTTP/1.0 clients, after it otherwise.
+  if (close && http10) h += 'connection: close\r\n';
+  h += 'transfer-encoding: chunked\r\n';
+  if (close && !http10) h += 'connection: close\r\n';
+  h += '\r\n';
   if (head) return Buffer.from(h, 'latin1');
   const b = Buffer.from(body, 'latin1');
   return Buffer.concat([Buffer.from(h, 'latin1'), Buffer.from(b.length > 0 ? `${b.length.toString(16)}\r\n` : '', 'latin1'), b, Buffer.from(b.length > 0 ? '\r\n0\r\n\r\n' : '0\r\n\r\n', 'latin1')]);
@@ -239,7 +242,7 @@ export function statsHook(instance: Instance, px: Proxy, st: ProxyStatsConfig): 
         upOnly: opts.up, admin: isAdmin, status: opts.st, norefresh: opts.norefresh, scopeInput: opts.scope,
       });
     }
-    return { response: chunked(ctype, body, refresh, close, headOnly), status: 200, close, termCause: 'L', termPhase: 'R' };
+    return { response: chunked(ctype, body, refresh, close, headOnly, req.versionMinor === 0), status: 200, close, termCause: 'L', termPhase: 'R' };
   };
 }
 
