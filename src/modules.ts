@@ -20,3 +20,4 @@ import './proxy/http/compression';
 import './proxy/tcp/keywords';
 import './checks/pgsql-role-keywords';
 import './stats/web';
+import './proxy/commands';

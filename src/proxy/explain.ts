@@ -27,6 +27,16 @@ export interface PlacementRecord {
 const RING_SIZE = 100;
 const ring: PlacementRecord[] = [];
 
+/** True when explanations are collected (`-d`, or `set placement on`). */
+export function placementRecording(instance: Instance): boolean {
+  return instance.options.debug || instance.ext.placement === true;
+}
+
+/** Turns recording on or off at runtime. */
+export function setPlacementRecording(instance: Instance, on: boolean): void {
+  instance.ext.placement = on;
+}
+
 /** The last placement records, oldest first (for `show placement` / debugging). */
 export function recentPlacements(): readonly PlacementRecord[] { return ring; }
 

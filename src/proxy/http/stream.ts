@@ -30,7 +30,7 @@ import { releaseIdle, type PooledSocket, type ServerSocketOwner } from '../reuse
 import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { logStream } from '../../log/index';
 import type { PickExplanation } from '../../lb/balancer';
-import { explainPlacement } from '../explain';
+import { explainPlacement, placementRecording } from '../explain';
 import { runtimeLookup } from '../runtime-config';
 import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protocol';
 import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
@@ -690,7 +690,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   private assign(): void {
     const be = this.be!;
-    const explain = this.instance.options.debug ? (this.explain = { algorithm: be.cfg.balance.algorithm, skipped: [] }) : undefined;
+    const explain = placementRecording(this.instance) ? (this.explain = { algorithm: be.cfg.balance.algorithm, skipped: [] }) : undefined;
     const r = assignServer(be, this.sample, this.attempt?.failed, explain);
     if (r.kind === 'none') {
       this.fail(503, 'S', 'C');
