@@ -53,6 +53,12 @@ function splitCondition(args: string[], from: number): { words: string[]; condAt
 
 function parseRule(ctx: KeywordContext, set: RuleSet): void {
   const p = ctx.proxy!;
+  // Rules of a named defaults section run before the proxy's own (inherited with `ext`);
+  // an anonymous one may not hold rules (HAProxy 2.6).
+  if (ctx.section === 'defaults' && ctx.sectionName === '') {
+    ctx.error(`'${set}' not allowed in anonymous 'defaults' section.`);
+    return;
+  }
   const name = ctx.args[1];
   const action = name === undefined ? undefined : findHttpAction(set, name);
   if (!action) {
