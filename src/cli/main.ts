@@ -206,7 +206,8 @@ async function start(config: Config, o: CliOptions, child: boolean, rep: Reporte
     rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Some protocols failed to start their listeners! Exiting.`, false);
     process.exit(1);
   }
-  if (config.global.pidfile !== undefined) {
+  // runServer() writes it itself before a chroot/setuid (process/run.ts pidfileWritten).
+  if (config.global.pidfile !== undefined && !(await import('../process/run')).pidfileWritten()) {
     const err = writePidfile(config.global.pidfile);
     if (err !== undefined) {
       rep.alert(`[${basename(process.argv[1] ?? 'fulcrum')}.main()] Cannot create pidfile ${config.global.pidfile}`, false);

@@ -13,6 +13,7 @@
  */
 
 import { basename } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Config } from '../config/model';
 import { Instance, allServices, type InstanceOptions } from './instance';
 import { emitAdminEvent } from '../observe/events';
@@ -28,6 +29,11 @@ export const prog = (): string => {
   return b === 'worker-main.js' ? 'fulcrum' : b;
 };
 
+let pidfileDone = false;
+
+/** True when runServer() already wrote the pidfile (before dropping privileges). */
+export function pidfileWritten(): boolean { return pidfileDone; }
+
 /** Runs the process until it is stopped. Resolves once every service started. */
 export async function runServer(config: Config, options: InstanceOptions): Promise<Instance> {
   if ((options.masterWorker || config.global.masterWorker) && !isWorkerProcess()) return runMaster(config, options);
@@ -39,6 +45,18 @@ export async function runServer(config: Config, options: InstanceOptions): Promi
   for (const s of allServices()) await s.start(instance);
   installSignals(instance);
   if (isWorkerProcess()) await openWorkerCli(instance);
+  // The pidfile is written before chroot/setuid (HAProxy does the same): afterwards its path
+  // would resolve inside the chroot and the process could no longer write /run.
+  const pidfile = options.pidfile ?? config.global.pidfile;
+  if (pidfile !== undefined && !isWorkerProcess() && (config.global.chroot !== undefined || config.global.uid !== undefined)) {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`);
+      pidfileDone = true;
+    } catch {
+      process.stderr.write(`${logPrefix('alert')}[${prog()}.main()] Cannot create pidfile ${pidfile}\n`);
+      process.exit(1);
+    }
+  }
   // The master already warned about running as root; -q silences warnings.
   const drop = await dropPrivileges(config.global, prog(), { warnRoot: !isWorkerProcess() });
   if (!options.quiet) for (const w of drop.warnings) process.stderr.write(`${logPrefix('warning')}${w}\n`);

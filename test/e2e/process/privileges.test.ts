@@ -96,9 +96,13 @@ test('chroot + group + user applied before serving; traffic and chrooted syslog 
   const chroot = makeChroot();
   const rx = hasSocat ? startDgramReceiver(join(chroot, 'dev', 'log')) : undefined;
   if (rx) await pollUntil(() => existsSync(join(chroot, 'dev', 'log')), 'the log socket in the chroot');
-  const fp = await startFulcrum(config(front, stub.port, chroot), { waitPort: front });
+  const dir = tempDir();
+  const pidfile = join(dir, 'fulcrum.pid');
+  const fp = await startFulcrum(config(front, stub.port, chroot), { dir, waitPort: front, args: ['-db', '-p', pidfile] });
   try {
     const r = await pollUntil(async () => { const x = await httpGet(front); return x.status === 200 ? x : undefined; }, 'traffic through the chrooted process');
+    // Written before the chroot, where /run (here: the test dir) is still reachable.
+    assert.equal(readFileSync(pidfile, 'utf8'), `${fp.pid}\n`);
     assert.match(r!.body, /Server: s1/);
     const id = ids(fp.pid);
     assert.deepEqual(id.uid, [uid, uid, uid, uid], 'Uid line');
