@@ -31,9 +31,11 @@ export type ErrorDecl =
   | { kind: 'errorfile'; status: number; file: string; content: string; src: SourceRef }
   | { kind: 'errorfiles'; name: string; codes: number[]; src: SourceRef }
   | { kind: 'http-error'; reply: ReplyConfig; src: SourceRef };
+/** `errorloc` / `errorloc302` / `errorloc303 <code> <url>`: a redirect instead of the page. */
+export type ErrorlocDecl = { kind: 'errorloc'; status: number; code: 302 | 303; url: string; src: SourceRef };
 
 /** `ext.errors` slice of a proxy. */
-export interface ProxyErrorsConfig { decls: ErrorDecl[] }
+export interface ProxyErrorsConfig { decls: (ErrorDecl | ErrorlocDecl)[] }
 
 /** An `http-errors` section. */
 export interface HttpErrorsSection {
@@ -130,6 +132,15 @@ registerKeywords([
       proxyErrors(ctx.proxy!).decls.push({ kind: 'errorfile', status, file: ctx.args[2], content, src: ctx.src });
     },
   },
+  ...(['errorloc', 'errorloc302', 'errorloc303'] as const).map((kw) => ({
+    name: kw, sections: ALL_PROXY_SECTIONS, usage: `${kw} <code> <url>`,
+    parse(ctx: KeywordContext) {
+      if (ctx.args.length < 3) { ctx.error(`${kw} : expects <status_code> and <url> as arguments.`); return; }
+      const status = parseStatus(ctx, ctx.args[1], kw);
+      if (status === undefined) return;
+      proxyErrors(ctx.proxy!).decls.push({ kind: 'errorloc', status, code: kw === 'errorloc303' ? 303 : 302, url: ctx.args[2], src: ctx.src });
+    },
+  })),
   {
     name: 'errorfiles', sections: ALL_PROXY_SECTIONS, usage: 'errorfiles <name> [<code> ...]',
     parse(ctx) {
@@ -170,6 +181,17 @@ registerPostCheck('errorfiles', (config, diag) => {
   }
 });
 
+/** The redirect `errorloc*` answers with (observed on HAProxy 2.6.12). */
+function errorlocBytes(d: ErrorlocDecl, close: boolean): Buffer {
+  const reason = d.code === 303 ? 'See Other' : 'Found';
+  return Buffer.from(`HTTP/1.1 ${d.code} ${reason}\r\ncache-control: no-cache\r\ncontent-length: 0\r\nlocation: ${d.url}\r\n${close ? 'connection: close\r\n' : ''}\r\n`, 'latin1');
+}
+
+/** The status code of a built response (`HTTP/1.x NNN ...`), for the log and counters. */
+export function statusOf(page: Buffer): number {
+  return (page[9] - 48) * 100 + (page[10] - 48) * 10 + (page[11] - 48);
+}
+
 /** Per-proxy runtime table: status -> [keep-alive bytes, close bytes]. */
 type PageTable = Map<number, [Buffer, Buffer]>;
 
@@ -180,6 +202,7 @@ function buildTable(config: Config, p: ProxyConfig): PageTable | undefined {
   const secs = httpErrorsSections(config);
   for (const d of e.decls) {
     if (d.kind === 'errorfile') t.set(d.status, [errorfileBytes(d.content, false), errorfileBytes(d.content, true)]);
+    else if (d.kind === 'errorloc') t.set(d.status, [errorlocBytes(d, false), errorlocBytes(d, true)]);
     else if (d.kind === 'errorfiles') {
       const sec = secs.find((s) => s.name === d.name);
       if (!sec) continue;

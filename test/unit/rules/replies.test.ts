@@ -156,3 +156,19 @@ test("a http-request rule after a 'redirect' rule warns as HAProxy", () => {
   const { messages } = load(`${PROLOGUE}frontend f\n  bind 127.0.0.1:18090\n  redirect location /x if { path /a }\n  http-request deny if { path /b }\n`);
   assert.ok(messages.includes("[WARNING]  (0) : config : parsing [t.cfg:9] : a 'http-request' rule placed after a 'redirect' rule will still be processed before.\n") || messages.some((m) => m.includes("parsing [t.cfg:9] : a 'http-request' rule placed after a 'redirect' rule will still be processed before.")), messages.join('|'));
 });
+
+test('errorloc / errorloc303: deny answers the redirect (and logs its status)', () => {
+  const { config: c2, errors: e2 } = load(`${PROLOGUE}frontend h
+  bind 127.0.0.1:18092
+  errorloc 403 http://err.example/403
+  errorloc303 429 /busy
+  http-request deny if { path /deny }
+  http-request deny deny_status 429 if { path /429 }
+`);
+  assert.equal(e2, 0);
+  const g2 = build(c2);
+  const d = runRequest(g2, 'h', 'GET /deny HTTP/1.1\nHost: a').reply!;
+  assert.equal(d.response.toString(), 'HTTP/1.1 302 Found\r\ncache-control: no-cache\r\ncontent-length: 0\r\nlocation: http://err.example/403\r\n\r\n');
+  assert.equal(d.status, 302);
+  assert.equal(runRequest(g2, 'h', 'GET /429 HTTP/1.1\nHost: a').reply!.response.toString(), 'HTTP/1.1 303 See Other\r\ncache-control: no-cache\r\ncontent-length: 0\r\nlocation: /busy\r\n\r\n');
+});

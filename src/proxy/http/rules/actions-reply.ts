@@ -17,7 +17,7 @@
 import { registerHttpAction, STOP, type ActionResult, type ActionCompileEnv, type RuleSet } from './registry';
 import { parseReplyArgs, compileReply, clientCloses, type ReplyConfig } from './reply';
 import { compileLf, type LfValue } from './lf';
-import { pageSource } from '../errors-config';
+import { pageSource, statusOf } from '../errors-config';
 import { reasonPhrase } from '../error-pages';
 import { splitUri } from './actions-uri';
 import type { HttpReply, HttpTxn } from '../hooks';
@@ -50,8 +50,9 @@ function denyLike(name: 'deny' | 'tarpit', sets: readonly RuleSet[]) {
       return (txn: HttpTxn): ActionResult => {
         const close = clientCloses(txn);
         const bytes = build ? build(txn, close) : pages.proxyPage(status, close);
+        // An errorfile/errorloc may carry another status than asked (HAProxy logs the sent one).
         const reply: HttpReply = {
-          response: bytes, status, close, denied: true,
+          response: bytes, status: build ? status : statusOf(bytes), close, denied: true,
           termCause: 'P', termPhase: name === 'tarpit' ? 'T' : res ? 'H' : 'R',
         };
         if (delay > 0) reply.delayMs = delay;
@@ -222,7 +223,7 @@ registerHttpAction([
           if (close) b = withHeader(b, 'connection: close\r\n');
           if (close) shut = b; else keep = b;
         }
-        return { response: b, status: 401, close, termCause: 'L', termPhase: 'R' };
+        return { response: b, status: statusOf(b), close, termCause: 'L', termPhase: 'R' };
       };
     },
   },
