@@ -9,6 +9,8 @@
 
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+// v8 heap figures, not process.memoryUsage(): that one reads /proc/self, absent in a chroot.
+import { getHeapStatistics } from 'node:v8';
 import type { Instance } from '../process/instance';
 import { PRODUCT_NAME, PRODUCT_VERSION, RELEASE_DATE } from '../runtime/version';
 import { getRateLimits } from '../runtime/limits';
@@ -72,8 +74,8 @@ export const INFO_FIELDS: readonly InfoField[] = [
   f(7, 'Uptime', 'MDP', 'str', 'How long ago this worker process was started (days+hours+minutes+seconds)', (i, now) => formatUptime(i.uptimeSeconds(now))),
   f(8, 'Uptime_sec', 'MDP', 'u32', 'How long ago this worker process was started (seconds)', (i, now) => i.uptimeSeconds(now)),
   f(9, 'Memmax_MB', 'CLP', 'u32', "Worker process's hard limit on memory usage in MB (-m on command line)", () => 0),
-  f(10, 'PoolAlloc_MB', 'MGP', 'u32', 'Amount of memory allocated in pools (in MB)', () => Math.floor(process.memoryUsage().heapTotal / 1048576)),
-  f(11, 'PoolUsed_MB', 'MGP', 'u32', 'Amount of pool memory currently used (in MB)', () => Math.floor(process.memoryUsage().heapUsed / 1048576)),
+  f(10, 'PoolAlloc_MB', 'MGP', 'u32', 'Amount of memory allocated in pools (in MB)', () => Math.floor(getHeapStatistics().total_heap_size / 1048576)),
+  f(11, 'PoolUsed_MB', 'MGP', 'u32', 'Amount of pool memory currently used (in MB)', () => Math.floor(getHeapStatistics().used_heap_size / 1048576)),
   f(12, 'PoolFailed', 'MCP', 'u32', 'Number of failed pool allocations since this worker was started', () => 0),
   f(13, 'Ulimit-n', 'CLP', 'u32', 'Hard limit on the number of per-process file descriptors', (i) => maxsock(i)),
   f(14, 'Maxsock', 'CLP', 'u32', 'Hard limit on the number of per-process sockets', (i) => maxsock(i)),
@@ -128,8 +130,8 @@ export const INFO_FIELDS: readonly InfoField[] = [
   f(65, 'CumRecvLogs', 'MCP', 'u32', 'Total number of log messages received by log-forwarding listeners on this worker process since started', () => 0),
   f(66, 'Build info', 'POS', 'str', 'Build info', () => PRODUCT_VERSION),
   f(67, 'Memmax_bytes', 'CLP', 'u32', "Worker process's hard limit on memory usage in byes (-m on command line)", () => 0),
-  f(68, 'PoolAlloc_bytes', 'MGP', 'u64', 'Amount of memory allocated in pools (in bytes)', () => process.memoryUsage().heapTotal),
-  f(69, 'PoolUsed_bytes', 'MGP', 'u64', 'Amount of pool memory currently used (in bytes)', () => process.memoryUsage().heapUsed),
+  f(68, 'PoolAlloc_bytes', 'MGP', 'u64', 'Amount of memory allocated in pools (in bytes)', () => getHeapStatistics().total_heap_size),
+  f(69, 'PoolUsed_bytes', 'MGP', 'u64', 'Amount of pool memory currently used (in bytes)', () => getHeapStatistics().used_heap_size),
   f(70, 'Start_time_sec', 'MDP', 'u32', 'Start time in seconds', (i) => Math.floor(i.startTime / 1000)),
   f(71, 'Tainted', 'SGP', 'str', 'Experimental features used', () => '0'),
 ];

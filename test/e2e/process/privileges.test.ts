@@ -169,3 +169,48 @@ test('master-worker: the worker drops privileges, the master stays root', { skip
     await stub.close();
   }
 });
+
+test('the stock example as a system service: daemon, pidfile, chroot, user, stats socket and syslog inside the chroot', { skip: !isRoot && 'needs root' }, async (t) => {
+  const [front] = await freePorts(1);
+  const stubs = await Promise.all(['static', 'app1', 'app2', 'app3', 'app4'].map((n) => startHttpStub(n)));
+  const chroot = makeChroot();
+  const dir = tempDir();
+  const pidfile = join(dir, 'haproxy.pid');
+  let cfg = readFileSync(join(ROOT, 'examples', 'haproxy.cfg'), 'utf8');
+  cfg = cfg.replaceAll('/var/lib/haproxy', chroot).replace('/run/haproxy.pid', pidfile).replaceAll('_haproxy', USER);
+  cfg = cfg.replace('bind *:5000', `bind 127.0.0.1:${front}`).replace('127.0.0.1:4331', `127.0.0.1:${stubs[0].port}`);
+  for (let i = 1; i <= 4; i++) cfg = cfg.replace(`127.0.0.1:500${i}`, `127.0.0.1:${stubs[i].port}`);
+  if (!hasLog) cfg = cfg.replace(/^\s*(log|option\s+httplog|option\s+dontlognull)\b.*$/gm, '');
+  const f = writeFile(dir, 'haproxy.cfg', cfg);
+  const rx = hasSocat ? startDgramReceiver(join(chroot, 'dev', 'log')) : undefined;
+  if (rx) await pollUntil(() => existsSync(join(chroot, 'dev', 'log')), 'the log socket in the chroot');
+  let pid = 0;
+  try {
+    // `daemon`: the command returns once the detached process serves.
+    const r = await runFulcrum(['-f', f], { timeoutMs: 15000 });
+    assert.equal(r.code, 0, r.stderr);
+    pid = Number(readFileSync(pidfile, 'utf8'));
+    assert.ok(pid > 0 && existsSync(`/proc/${pid}`), 'the daemon runs');
+    assert.deepEqual(ids(pid).uid, [uid, uid, uid, uid]);
+    assert.deepEqual(ids(pid).gid, [gid, gid, gid, gid]);
+    assert.equal(readlinkSync(`/proc/${pid}/root`), chroot);
+    const r1 = await pollUntil(async () => { const x = await httpGet(front, '/'); return x.status === 200 ? x : undefined; }, 'traffic');
+    assert.match(r1!.body, /Server: app\d/);
+    assert.match((await httpGet(front, '/static/x.css')).body, /Server: static/);
+    // The runtime API works from inside the chroot (no /proc there).
+    assert.match(await cliCommand(join(chroot, 'stats'), 'show info'), new RegExp(`^Pid: ${pid}$`, 'm'));
+    assert.match(await cliCommand(join(chroot, 'stats'), 'show stat'), /^main,FRONTEND,/m);
+    assert.match(await cliCommand(join(chroot, 'stats'), 'show servers state'), /^\d+ app \d+ app1 /m);
+    if (rx && hasLog) {
+      // facility daemon (3), level info: <30>
+      await pollUntil(() => /^<30>.*GET \/static\/x\.css HTTP\/1\.1/m.test(rx.out()), 'the traffic log line in the chroot socket');
+    } else t.diagnostic('log line not checked');
+    process.kill(pid, 'SIGUSR1');
+    await pollUntil(() => !existsSync(`/proc/${pid}`) || /State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8')), 'the daemon to stop on SIGUSR1', 8000);
+    pid = 0;
+  } finally {
+    if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    rx?.stop();
+    await Promise.all(stubs.map((s) => s.close()));
+  }
+});
