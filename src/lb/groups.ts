@@ -215,7 +215,4 @@ export abstract class GroupedBalancer<N extends LbNode> implements Balancer {
   }
 }
 
-/** True when `s` can take one more connection without queueing (HAProxy's test). */
-export function hasRoom(s: Server): boolean {
-  return !s.maxconn || (!s.queueLength && s.curConns < s.maxconn);
-}
+export { hasRoom } from './usable';

@@ -14,6 +14,7 @@ import type { Server } from '../proxy/server';
 import type { Proxy } from '../proxy/proxy';
 import type { PickContext, PickExplanation } from './balancer';
 import { GroupedBalancer, LbNode } from './groups';
+import { dynamicMaxconn } from './usable';
 import { OrderedQueue, type QueueItem } from './ordered-queue';
 import { registerBalancer } from './registry';
 
@@ -98,7 +99,7 @@ export class LeastConnBalancer extends GroupedBalancer<LcNode> {
     for (let i = 0; i < n; i++) {
       const s = q.at(i).srv;
       // leastconn lets a server take up to maxconn + maxqueue before skipping it.
-      if (!s.maxconn || s.curConns + s.queueLength < s.maxconn + s.maxqueue) {
+      if (!s.maxconn || s.curConns + s.queueLength < dynamicMaxconn(s) + s.maxqueue) {
         if (s !== avoid) return s;
         avoided = s;
       }

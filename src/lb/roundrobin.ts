@@ -21,7 +21,7 @@ import type { Proxy } from '../proxy/proxy';
 import type { Server } from '../proxy/server';
 import { OrderedQueue, type QueueItem } from './ordered-queue';
 import { scaledWeight } from './slowstart';
-import { allBackups, explainSkips } from './usable';
+import { allBackups, explainSkips, hasRoom } from './usable';
 import { registerBalancer } from './registry';
 
 /** HAProxy's SRV_UWGHT_RANGE and SRV_EWGHT_MAX (256 x BE_WEIGHT_SCALE). */
@@ -234,7 +234,7 @@ export class RoundRobinBalancer implements Balancer {
       this.dequeue(n!);
       grp.currPos++;
       const s = n!.srv;
-      if (!s.maxconn || (!s.queueLength && s.curConns < s.maxconn)) {
+      if (hasRoom(s)) {
         if (s !== avoid || avoided) { take = true; break; }
         avoided = n; // selected but to be avoided: keep it as a last resort
       }

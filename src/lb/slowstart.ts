@@ -26,6 +26,13 @@ export function scaledWeight(s: Server): number {
 /** Slowstart ramp step: HAProxy re-evaluates the weight once a second. */
 const STEP_MS = 1000;
 
+const byServer = new WeakMap<Server, SlowStart>();
+
+/** The slowstart follower of a server, if it has `slowstart` under a dynamic algorithm. */
+export function slowStartOf(server: Server): SlowStart | undefined {
+  return byServer.get(server);
+}
+
 /**
  * Follows one server's state and drives its ramp. {@link observe} must be called on every
  * change of the server before the balancer is told (lb/registry.ts does this).
@@ -47,6 +54,18 @@ export class SlowStart {
     this.seconds = Math.ceil(server.cfg.slowstart / 1000);
     this.now = now;
     this.wasUp = server.isRunning && !server.inMaint;
+    byServer.set(server, this);
+  }
+
+  /**
+   * Percentage of the ramp done (0..99) while ramping, else 100: HAProxy also limits the
+   * server's dynamic maxconn by it (queue.c srv_dynamic_maxconn).
+   */
+  rampPercent(): number {
+    if (!this.ramping) return 100;
+    const elapsed = Math.floor((this.now() - this.startedAt) / 1000);
+    if (elapsed < 0 || elapsed >= this.seconds) return 100;
+    return Math.floor((100 * elapsed) / this.seconds);
   }
 
   /** True while the ramp is in progress. */

@@ -9,6 +9,7 @@ import type { Server } from '../proxy/server';
 import { OpState } from '../proxy/server';
 import type { Proxy } from '../proxy/proxy';
 import type { PickExplanation } from './balancer';
+import { slowStartOf } from './slowstart';
 
 /** Skip reasons written into explanations. */
 export type SkipReason = 'MAINT' | 'DOWN' | 'NOLB' | 'DRAIN' | 'WEIGHT0' | 'FULL' | 'AVOIDED' | 'BACKUP' | 'NOT-FIRST-BACKUP';
@@ -64,7 +65,32 @@ export function explainSkips(backend: Proxy, explain: PickExplanation, chosen: S
     if (!why && s.isBackup && hasActive) why = 'BACKUP';
     if (!why && s.isBackup && !all && s !== firstBackup) why = 'NOT-FIRST-BACKUP';
     if (!why && s === avoid) why = 'AVOIDED';
-    if (!why && !s.hasFreeSlot) why = 'FULL';
+    if (!why && !hasRoom(s)) why = 'FULL';
     if (why) explain.skipped.push({ server: s.name, why });
   }
+}
+
+/**
+ * The connection limit in force for `s` (HAProxy queue.c srv_dynamic_maxconn), 0 = none:
+ * `maxconn`, lowered towards `minconn` while the backend is below `fullconn` (only when
+ * minconn < maxconn), and scaled by the ramp percentage during slowstart (at least 1).
+ */
+export function dynamicMaxconn(s: Server): number {
+  let max = s.maxconn;
+  if (!max) return 0;
+  const minconn = s.cfg.minconn;
+  const full = s.backend.cfg.fullconn;
+  if (minconn && minconn < max && full > 0) {
+    let beconn = s.backend.queueLength;
+    for (const x of s.backend.servers) beconn += x.curConns;
+    if (beconn < full) max = Math.max(minconn, Math.floor((beconn * max) / full));
+  }
+  const ss = slowStartOf(s);
+  if (ss && ss.ramping) max = Math.max(1, Math.floor((max * ss.rampPercent()) / 100));
+  return max;
+}
+
+/** True when `s` can take one more connection without queueing (HAProxy's test in the LB). */
+export function hasRoom(s: Server): boolean {
+  return !s.maxconn || (!s.queueLength && s.curConns < dynamicMaxconn(s));
 }
