@@ -98,6 +98,8 @@ function stem(name: string): string { return name.endsWith('(*)') ? name.slice(0
  * (`set-var(txn.x)` -> `set-var(*)`, `track-sc0` -> `track-sc(*)`).
  */
 export function findHttpAction(set: RuleSet, written: string): HttpActionDef | undefined {
+  // Only what HAProxy 2.6 accepts in this rule set, whatever a family file registered.
+  if (!haproxyKnowsAction(set, written)) return undefined;
   for (const a of actions) if (!a.prefix && a.sets.includes(set) && a.name === written) return a;
   let best: HttpActionDef | undefined;
   for (const a of actions) {
@@ -121,7 +123,7 @@ export function actionNames(set: RuleSet): string[] {
 const HAPROXY_ORDER: Record<RuleSet, string[]> = {
   'http-request': ['wait-for-handshake', 'ot-group', 'set-log-level', 'set-nice', 'use-service', 'sc-inc-gpc(*)', 'sc-inc-gpc0(*)', 'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'send-spoe-group', 'do-resolve(*)', 'cache-use', 'add-acl(*)', 'add-header', 'allow', 'auth', 'capture', 'del-acl(*)', 'del-header', 'del-map(*)', 'deny', 'disable-l7-retry', 'early-hint', 'normalize-uri', 'redirect', 'reject', 'replace-header', 'replace-path', 'replace-pathq', 'replace-uri', 'replace-value', 'return', 'set-header', 'set-map(*)', 'set-method', 'set-path', 'set-pathq', 'set-query', 'set-uri', 'strict-mode', 'tarpit', 'track-sc(*)', 'set-timeout', 'wait-for-body', 'set-var-fmt(*)', 'set-var(*)', 'unset-var(*)', 'set-dst', 'set-dst-port', 'set-mark', 'set-src', 'set-src-port', 'set-tos', 'silent-drop', 'set-priority-class', 'set-priority-offset'],
   'http-response': ['ot-group', 'set-log-level', 'set-nice', 'sc-inc-gpc(*)', 'sc-inc-gpc0(*)', 'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'send-spoe-group', 'cache-store', 'add-acl(*)', 'add-header', 'allow', 'capture', 'del-acl(*)', 'del-header', 'del-map(*)', 'deny', 'redirect', 'replace-header', 'replace-value', 'return', 'set-header', 'set-map(*)', 'set-status', 'strict-mode', 'track-sc(*)', 'wait-for-body', 'set-var-fmt(*)', 'set-var(*)', 'unset-var(*)', 'set-mark', 'set-tos', 'silent-drop'],
-  'http-after-response': ['set-log-level', 'sc-inc-gpc(*)', 'sc-inc-gpc0(*)', 'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'add-header', 'allow', 'capture', 'del-header', 'replace-header', 'replace-value', 'set-header', 'set-status', 'set-var(*)', 'set-var-fmt(*)', 'strict-mode', 'unset-var(*)', 'del-acl(*)', 'del-map(*)', 'set-map(*)', 'add-acl(*)'],
+  'http-after-response': ['ot-group', 'add-header', 'allow', 'capture', 'del-header', 'replace-header', 'replace-value', 'set-header', 'set-status', 'strict-mode', 'set-var-fmt(*)', 'set-var(*)', 'unset-var(*)'],
 };
 
 /** Whether HAProxy 2.6 knows the action (so an unimplemented one gets a clear "not supported"). */
