@@ -55,9 +55,14 @@ export function text(v: string | null | undefined, flags: number): string {
   return flags & F_QUOTE ? '"' + t + '"' : t;
 }
 
-/** An integer; +X prints it as upper-case hex. */
-export function int(v: number, flags: number): string {
-  return flags & F_HEX ? (v >>> 0).toString(16).toUpperCase() : String(v);
+/** An integer in decimal; HAProxy ignores +X for counters, sizes, timers and status. */
+export function int(v: number): string {
+  return String(v);
+}
+
+/** An integer that +X prints as upper-case hex padded to `width` (HAProxy `%04X` / `%02X`). */
+export function hexInt(v: number, flags: number, width = 4): string {
+  return flags & F_HEX ? (v >>> 0).toString(16).toUpperCase().padStart(width, '0') : String(v);
 }
 
 /**

@@ -49,10 +49,11 @@ const MODIFIERS: Record<string, number> = { Q: F_QUOTE, X: F_HEX, E: F_ESCAPE };
 
 /**
  * Compiles `source` (for an HTTP-mode proxy unless `opts.http` is false: HTTP-only tags are
- * then refused, as HAProxy does). On error calls `report` with HAProxy's text (without the
+ * then refused, as HAProxy does). `opts.atRequest` marks a format rendered while the request
+ * is being processed (unique-id-format), where header fetches are allowed. On error calls `report` with HAProxy's text (without the
  * `failed to parse log-format : ` prefix, which the caller adds) and returns undefined.
  */
-export function compileLogFormat(source: string, report: (msg: string) => void, opts: { http: boolean } = { http: true }): CompiledFormat | undefined {
+export function compileLogFormat(source: string, report: (msg: string) => void, opts: { http: boolean; atRequest?: boolean } = { http: true }): CompiledFormat | undefined {
   const nodes: FormatNode[] = [];
   let usesHttp = false;
   let defaults = 0;
@@ -110,7 +111,7 @@ export function compileLogFormat(source: string, report: (msg: string) => void, 
         report(`failed to parse sample expression <${source.slice(i + 1)}> : ${err}.`);
         return undefined;
       }
-      const needs = logTimeUnavailable(parsed.fetch.name, parsed.use);
+      const needs = opts.atRequest ? '' : logTimeUnavailable(parsed.fetch.name, parsed.use);
       if (needs) {
         report(`sample fetch <${source.slice(i + 1)}> may not be reliably used here because it needs '${needs}' which is not available here.`);
         return undefined;

@@ -38,6 +38,34 @@ export function isErrorStream(rec: StreamRecord): boolean {
   return rec.isHttp && rec.status >= 500;
 }
 
+/**
+ * The request's unique id (`unique-id-format`, HAProxy's %ID and `unique-id` fetch):
+ * rendered once per transaction from the frontend's format and stored in `rec.uniqueId`;
+ * later calls return the stored value. Undefined when the frontend has no unique-id-format.
+ * The data plane calls it once the request head is parsed and, when
+ * {@link uniqueIdHeader} names a header, adds `<header>: <id>` to the request. Never throws.
+ */
+export function uniqueId(instance: Instance, frontend: Proxy, rec: StreamRecord): string | undefined {
+  if (rec.uniqueId !== undefined) return rec.uniqueId;
+  try {
+    const st = proxyLogState(instance, frontend);
+    if (!st.uniqueId) return undefined;
+    rec.uniqueId = renderLogFormat(st.uniqueId, rec, logRuntime(instance).env);
+    return rec.uniqueId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The header `unique-id-header` names for this frontend, or undefined. */
+export function uniqueIdHeader(instance: Instance, frontend: Proxy): string | undefined {
+  try {
+    return proxyLogState(instance, frontend).uniqueIdHeader;
+  } catch {
+    return undefined;
+  }
+}
+
 /** HAProxy's legacy line, used when a frontend has no log format (no option httplog/tcplog). */
 function legacyLine(frontend: Proxy, rec: StreamRecord): string {
   return `Connect from ${rec.clientIp}:${rec.clientPort} to ${rec.frontendIp}:${rec.frontendPort} (${frontend.name}/${frontend.mode === 'http' ? 'HTTP' : 'TCP'})`;
@@ -65,6 +93,8 @@ export function logStream(instance: Instance, frontend: Proxy, rec: StreamRecord
       if (l >= 0) level = l;
     }
     const rt = logRuntime(instance);
+    // The data plane normally computed it at request time; otherwise %ID is built now.
+    if (st.uniqueId && rec.uniqueId === undefined) rec.uniqueId = renderLogFormat(st.uniqueId, rec, rt.env);
     rt.env.logCount = st.count++;
     const line = st.format ? renderLogFormat(st.format, rec, rt.env) : legacyLine(frontend, rec);
     const sd = st.sd ? renderLogFormat(st.sd, rec, rt.env) || '-' : '-';

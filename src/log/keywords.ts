@@ -29,6 +29,10 @@ export interface ProxyLogConfig {
   /** `error-log-format`. */
   errorFormat?: string;
   errorFormatSrc?: SourceRef;
+  /** `unique-id-format` (rendered once per request into %ID) and `unique-id-header`. */
+  uniqueIdFormat?: string;
+  uniqueIdFormatSrc?: SourceRef;
+  uniqueIdHeader?: string;
 }
 
 /** The logging slice of a proxy config. */
@@ -79,6 +83,24 @@ function formatArg(ctx: KeywordContext): string | undefined {
 }
 
 registerKeywords([
+  {
+    // Accepted (and ignored) in backends without a warning, as HAProxy 2.6 does.
+    name: 'unique-id-format', sections: ALL_PROXY_SECTIONS, usage: 'unique-id-format <string>',
+    parse(ctx) {
+      if (ctx.args.length < 2 || ctx.args[1] === '') { ctx.error(`unique-id-format expects an argument.`); return; }
+      if (ctx.args.length > 2) { ctx.error(`unique-id-format expects only one argument, don't forget to escape spaces!`); return; }
+      const lc = proxyLogConfig(ctx.proxy!);
+      lc.uniqueIdFormat = ctx.args[1];
+      lc.uniqueIdFormatSrc = ctx.src;
+    },
+  },
+  {
+    name: 'unique-id-header', sections: ALL_PROXY_SECTIONS, usage: 'unique-id-header <name>',
+    parse(ctx) {
+      if (ctx.args.length < 2 || ctx.args[1] === '') { ctx.error(`unique-id-header expects an argument.`); return; }
+      proxyLogConfig(ctx.proxy!).uniqueIdHeader = ctx.args[1];
+    },
+  },
   {
     name: 'log', sections: ['global', ...ALL_PROXY_SECTIONS], negatable: true,
     usage: 'log { global | <target> [len <n>] [format <fmt>] [sample <ranges>:<size>] <facility> [<level> [<minlevel>]] }',
@@ -190,8 +212,8 @@ export function effectiveFormat(p: ProxyConfig): string | undefined {
 }
 
 /** Reports a format error at `src` in HAProxy's `Parsing [file:line]: failed to parse ...` form. */
-function checkFormat(diag: Diagnostics, what: string, source: string, src: SourceRef | undefined, http: boolean): void {
-  compileLogFormat(source, (m) => diag.alert(`failed to parse ${what} : ${m}`, src?.file, src?.line, 'Parsing-tight'), { http });
+function checkFormat(diag: Diagnostics, what: string, source: string, src: SourceRef | undefined, http: boolean, atRequest = false): void {
+  compileLogFormat(source, (m) => diag.alert(`failed to parse ${what} : ${m}`, src?.file, src?.line, 'Parsing-tight'), { http, atRequest });
 }
 
 registerPostCheck('log-formats', (config: Config, diag: Diagnostics) => {
@@ -207,6 +229,7 @@ registerPostCheck('log-formats', (config: Config, diag: Diagnostics) => {
     if (fmt !== undefined) checkFormat(diag, 'log-format', fmt, lc.formatSrc, http);
     if (lc.sd !== undefined) checkFormat(diag, 'log-format-sd', lc.sd, lc.sdSrc, http);
     if (lc.errorFormat !== undefined) checkFormat(diag, 'error-log-format', lc.errorFormat, lc.errorFormatSrc, http);
+    if (lc.uniqueIdFormat !== undefined) checkFormat(diag, 'unique-id', lc.uniqueIdFormat, lc.uniqueIdFormatSrc, http, true);
     if (fmt !== undefined && proxyTargets(config, p).length === 0) {
       diag.warning(`log format ignored for ${capWord(p)} '${p.name}' since it has no log address.`);
     }

@@ -49,6 +49,9 @@ export interface ProxyLogState {
   sd?: CompiledFormat;
   identity: SyslogIdentity;
   count: number;
+  /** Compiled `unique-id-format`, and the header that carries it. */
+  uniqueId?: CompiledFormat;
+  uniqueIdHeader?: string;
 }
 
 /** Logging state of one Instance (`instance.ext.log`). */
@@ -70,11 +73,11 @@ export interface LogRuntime {
 const formatCache = new Map<string, CompiledFormat | null>();
 
 /** Compiles once per distinct (format, mode); errors were reported by the post-check. */
-function cachedFormat(source: string, http: boolean): CompiledFormat | undefined {
-  const key = (http ? 'h:' : 't:') + source;
+function cachedFormat(source: string, http: boolean, atRequest = false): CompiledFormat | undefined {
+  const key = (http ? 'h' : 't') + (atRequest ? 'r:' : ':') + source;
   let f = formatCache.get(key);
   if (f === undefined) {
-    f = compileLogFormat(source, () => undefined, { http }) ?? null;
+    f = compileLogFormat(source, () => undefined, { http, atRequest }) ?? null;
     formatCache.set(key, f);
   }
   return f ?? undefined;
@@ -155,6 +158,8 @@ export function proxyLogState(instance: Instance, px: Proxy): ProxyLogState {
     sd: lc.sd === undefined ? undefined : cachedFormat(lc.sd, http),
     identity: identityFor(instance, cfg.logTag),
     count: 0,
+    uniqueId: lc.uniqueIdFormat === undefined ? undefined : cachedFormat(lc.uniqueIdFormat, http, true),
+    uniqueIdHeader: lc.uniqueIdHeader,
   };
   px.ext.log = st;
   return st;

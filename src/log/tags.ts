@@ -8,7 +8,7 @@
 
 import type { StreamRecord } from '../proxy/stream-record';
 import { dateGmt, dateLocal, dateMs, pad3 } from './dates';
-import { F_ESCAPE, F_QUOTE, HDR_MAP, URL_MAP, escapeSd, hashEncode, int, ip, port, text } from './encode';
+import { F_ESCAPE, F_HEX, F_QUOTE, HDR_MAP, URL_MAP, escapeSd, hashEncode, hexInt, int, ip, port, text } from './encode';
 
 /** Process-level values a line may need. */
 export interface RenderEnv {
@@ -103,11 +103,11 @@ export const LOG_TAGS: readonly LogTag[] = [
   { name: 'b', doc: 'backend_name', render: (r, f) => text(r.backendName, f) },
   { name: 's', doc: 'server_name', render: (r, f) => text(r.serverName, f) },
   { name: 'H', doc: 'hostname', render: (_r, f, e) => text(e.hostname, f) },
-  { name: 'pid', doc: 'PID', render: (_r, f, e) => int(e.pid, f) },
+  { name: 'pid', doc: 'PID', render: (_r, f, e) => hexInt(e.pid, f) },
   { name: 'ID', doc: 'unique-id', render: (r, f) => text(r.uniqueId, f) },
-  { name: 'lc', doc: 'frontend log counter', render: (_r, f, e) => int(e.logCount, f) },
+  { name: 'lc', doc: 'frontend log counter', render: (_r, f, e) => hexInt(e.logCount, f) },
   // HAProxy's counter starts at 0; StreamRecord ids start at 1.
-  { name: 'rt', doc: 'request_counter (HTTP req or TCP session)', render: (r, f) => int(r.id - 1, f) },
+  { name: 'rt', doc: 'request_counter (HTTP req or TCP session)', render: (r, f) => hexInt(r.id - 1, f) },
   // Dates
   { name: 't', doc: 'date_time (with millisecond resolution)', render: (r) => dateMs(r.acceptDate) },
   { name: 'tr', http: true, doc: 'date_time of HTTP request', render: (r) => dateMs(r.requestDate) },
@@ -115,8 +115,8 @@ export const LOG_TAGS: readonly LogTag[] = [
   { name: 'trl', http: true, doc: 'local_date_time of start of HTTP request', render: (r) => dateLocal(r.requestDate) },
   { name: 'T', doc: 'gmt_date_time', render: (r) => dateGmt(r.acceptDate) },
   { name: 'Tl', doc: 'local_date_time', render: (r) => dateLocal(r.acceptDate) },
-  { name: 'Ts', doc: 'timestamp', render: (r, f) => int(Math.floor(r.acceptDate / 1000), f) },
-  { name: 'ms', doc: 'accept date milliseconds (left-padded with 0)', render: (r, f) => (f & 2 ? int(r.acceptDate % 1000, f) : pad3(Math.floor(r.acceptDate) % 1000)) },
+  { name: 'Ts', doc: 'timestamp', render: (r, f) => hexInt(Math.floor(r.acceptDate / 1000), f) },
+  { name: 'ms', doc: 'accept date milliseconds (left-padded with 0)', render: (r, f) => (f & F_HEX ? hexInt(Math.floor(r.acceptDate) % 1000, f, 2) : pad3(Math.floor(r.acceptDate) % 1000)) },
   // Timers
   { name: 'Th', doc: 'connection handshake time (SSL, PROXY proto)', render: (r) => timer(r.th) },
   { name: 'Ti', http: true, doc: 'idle time before the HTTP request', render: (r) => timer(r.ti) },
@@ -129,21 +129,21 @@ export const LOG_TAGS: readonly LogTag[] = [
   { name: 'Tt', doc: 'Total session duration time', render: (r) => timer(r.tt) },
   { name: 'Td', doc: 'Tt - (Tq + Tw + Tc + Tr)', render: (r) => { const s = sum(r.th, r.ti, r.tq, r.tw, r.tc, r.tr); return timer(s < 0 || r.tt < 0 ? -1 : r.tt - s); } },
   // Sizes, status, state
-  { name: 'ST', doc: 'status_code', render: (r, f) => int(r.status, f) },
-  { name: 'B', doc: 'bytes_read (from server to client)', render: (r, f) => int(r.bytesOut, f) },
-  { name: 'U', doc: 'bytes_uploaded (from client to server)', render: (r, f) => int(r.bytesIn, f) },
+  { name: 'ST', doc: 'status_code', render: (r) => int(r.status) },
+  { name: 'B', doc: 'bytes_read (from server to client)', render: (r) => int(r.bytesOut) },
+  { name: 'U', doc: 'bytes_uploaded (from client to server)', render: (r) => int(r.bytesIn) },
   { name: 'CC', http: true, doc: 'captured_request_cookie', render: (r, f) => text(cap(r.capturedRequestCookie), f) },
   { name: 'CS', http: true, doc: 'captured_response_cookie', render: (r, f) => text(cap(r.capturedResponseCookie), f) },
   { name: 'tsc', doc: 'termination_state with cookie status', render: (r) => r.termCause + r.termPhase + r.cookieReq + r.cookieRes },
   { name: 'ts', doc: 'termination_state', render: (r) => r.termCause + r.termPhase },
   // Counters
-  { name: 'ac', doc: 'actconn', render: (r, f) => int(r.actconn, f) },
-  { name: 'fc', doc: 'feconn (frontend concurrent connections)', render: (r, f) => int(r.feconn, f) },
-  { name: 'bc', doc: 'beconn (backend concurrent connections)', render: (r, f) => int(r.beconn, f) },
-  { name: 'sc', doc: 'srv_conn (server concurrent connections)', render: (r, f) => int(r.srvconn, f) },
-  { name: 'rc', doc: 'retries', render: (r, f) => (r.redispatched ? '+' : '') + int(r.retries, f) },
-  { name: 'sq', doc: 'srv_queue', render: (r, f) => int(r.srvQueue, f) },
-  { name: 'bq', doc: 'backend_queue', render: (r, f) => int(r.backendQueue, f) },
+  { name: 'ac', doc: 'actconn', render: (r) => int(r.actconn) },
+  { name: 'fc', doc: 'feconn (frontend concurrent connections)', render: (r) => int(r.feconn) },
+  { name: 'bc', doc: 'beconn (backend concurrent connections)', render: (r) => int(r.beconn) },
+  { name: 'sc', doc: 'srv_conn (server concurrent connections)', render: (r) => int(r.srvconn) },
+  { name: 'rc', doc: 'retries', render: (r) => (r.redispatched ? '+' : '') + int(r.retries) },
+  { name: 'sq', doc: 'srv_queue', render: (r) => int(r.srvQueue) },
+  { name: 'bq', doc: 'backend_queue', render: (r) => int(r.backendQueue) },
   // Captures and request
   { name: 'hr', doc: 'captured_request_headers default style', render: (r, f) => headerBlock(r.capturedRequestHeaders, f) },
   { name: 'hrl', doc: 'captured_request_headers CLF style', render: (r, f) => headerList(r.capturedRequestHeaders, f) },

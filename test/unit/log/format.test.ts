@@ -57,7 +57,7 @@ test('captured headers and cookies appear in httplog', () => {
 
 test('modifiers: +Q quotes strings, +X prints hex, -Q removes a default, +E escapes', () => {
   const r = ok200();
-  assert.equal(renderLogFormat(compile('%{+X}ci:%{+X}cp %{+Q}b %{+Q}ST %{+X}ST'), r, env), '7F000001:86D8 "app" 200 C8');
+  assert.equal(renderLogFormat(compile('%{+X}ci:%{+X}cp %{+Q}b %{+Q}ST %{+X}ST %{+X}pid %{+X}ms'), r, env), '7F000001:86D8 "app" 200 200 1DA6 1D2');
   assert.equal(renderLogFormat(compile('%{+Q}o %b %{-Q}s %ci %{-Q}ci'), r, env), '"app" app1 "127.0.0.1" 127.0.0.1');
   r.requestLine = 'GET /a"b] HTTP/1.1';
   // `"` is #-encoded in the request line (url_encode_map); +E escapes `]`.

@@ -56,6 +56,9 @@ test('log lines: bad facility, level, minlevel, len, format, arguments (HAProxy 
     ['option httplog foo', "parsing [c.cfg:10] : keyword 'httplog' only supports option 'clf'."],
     ['no option httplog', "parsing [c.cfg:10]: negation/default is not supported for option 'httplog'."],
     ['default option tcplog', "parsing [c.cfg:10]: negation/default is not supported for option 'tcplog'."],
+    ['unique-id-format', 'parsing [c.cfg:10] : unique-id-format expects an argument.'],
+    ['unique-id-format a b', "parsing [c.cfg:10] : unique-id-format expects only one argument, don't forget to escape spaces!"],
+    ['unique-id-header', 'parsing [c.cfg:10] : unique-id-header expects an argument.'],
     ['option tcplog foo', "parsing [c.cfg:10] : 'option tcplog' cannot handle unexpected argument 'foo'."],
   ];
   for (const [line, msg] of cases) {
@@ -121,6 +124,7 @@ test('bad formats are reported by the post-check in HAProxy form', () => {
     ['log-format "%[src"', "Parsing [c.cfg:10]: failed to parse log-format : missing ']' after 'src'."],
     ['log-format %[foo]', "Parsing [c.cfg:10]: failed to parse log-format : failed to parse sample expression <foo]> : unknown fetch method 'foo'."],
     ['log-format %r', "Parsing [c.cfg:10]: failed to parse log-format : format variable 'r' is reserved for HTTP mode.", 'tcp'],
+    ['unique-id-format %zz', "Parsing [c.cfg:10]: failed to parse unique-id : no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'."],
   ];
   for (const [line, msg, mode] of cases) {
     const { out } = load(FE(line, mode));

@@ -14,7 +14,7 @@ import { parseString } from '../../../src/config/parser';
 import { validateConfig } from '../../../src/config/validate';
 import { Instance } from '../../../src/process/instance';
 import { Proxy } from '../../../src/proxy/proxy';
-import { logStream, sendAdminLog, droppedLogs } from '../../../src/log/index';
+import { logStream, sendAdminLog, droppedLogs, uniqueId, uniqueIdHeader } from '../../../src/log/index';
 import { logRuntime, closeLogRuntime, type LogRuntime } from '../../../src/log/runtime';
 import { loadUnixDgram } from '../../../src/log/sinks/unix-dgram';
 import { pollUntil } from '../../e2e/harness/index';
@@ -207,6 +207,28 @@ test('a missing unix socket is reported once, not per message, and nothing throw
   assert.deepEqual(errs, ['alert: sendmsg()/writev() failed in logger #2: No such file or directory (errno=2)']);
   // Every lost message counts (show info DroppedLogs): 5 streams + the sentinel.
   assert.equal(droppedLogs(inst), 6);
+  closeLogRuntime(inst);
+});
+
+test('unique-id-format: rendered once per transaction into %ID, header name exposed', async () => {
+  const { inst, px } = build(`global\n  log 127.0.0.1:{{UDP}} local0\ndefaults\n  mode http\n  log global\nfrontend main\n  bind :1\n  unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid\n  unique-id-header X-Unique-ID\n  log-format "id=%ID %ci"\n`);
+  const r = ok200();
+  r.id = 3;
+  r.acceptDate = 1795729410000;
+  const hexPid = process.pid.toString(16).toUpperCase().padStart(4, '0');
+  const expected = `7F000001:86D8_7F000001:1F90_6B08A802_0002:${hexPid}`;
+  assert.equal(uniqueId(inst, px('main'), r), expected);
+  assert.equal(r.uniqueId, expected);
+  assert.equal(uniqueIdHeader(inst, px('main')), 'X-Unique-ID');
+  logStream(inst, px('main'), r);
+  // Computed at log time when the data plane did not ask for it.
+  const late = ok200();
+  late.id = 4;
+  logStream(inst, px('main'), late);
+  const got = await settle(inst, px('main'));
+  assert.equal(got.length, 2);
+  assert.ok(got[0].endsWith(`: id=${expected} 127.0.0.1\n`), got[0]);
+  assert.match(got[1], /: id=7F000001:86D8_7F000001:1F90_[0-9A-F]{8}_0003:[0-9A-F]{4,} 127\.0\.0\.1\n$/);
   closeLogRuntime(inst);
 });
 
