@@ -110,6 +110,10 @@ for (const c of COUNTERS) {
   });
 }
 fetches.push({
+  name: 'sc_trackers', out: 'int', use: 'internal', args: [{ type: 'int' }, { type: 'str', optional: true }],
+  fetch: (ctx, a: ArgValue[]) => slotIn(ctx, Number(a[0]), a[1], false)?.entry.use,
+});
+fetches.push({
   name: 'sc_tracked', out: 'bool', use: 'internal', args: [{ type: 'int' }, { type: 'str', optional: true }],
   fetch: (ctx, a: ArgValue[]) => slotIn(ctx, Number(a[0]), a[1], false) !== undefined,
 });
@@ -131,7 +135,8 @@ const converters: ConverterDef[] = [];
 for (const c of COUNTERS) {
   if (c.noConverter) continue;
   converters.push({
-    name: `table_${c.name}`, in: 'any', out: 'int', args: [{ type: 'str' }],
+    // Converters drop the `get_` of the fetch names (table_gpc0, table_gpt0).
+    name: `table_${c.name.replace(/^get_/, '')}`, in: 'any', out: 'int', args: [{ type: 'str' }],
     convert(v: SampleValue, a: ArgValue[]) {
       const t = findTable(String(a[0]));
       if (!t) return undefined;
@@ -144,6 +149,15 @@ for (const c of COUNTERS) {
     },
   });
 }
+converters.push({
+  name: 'table_trackers', in: 'any', out: 'int', args: [{ type: 'str' }],
+  convert(v: SampleValue, a: ArgValue[]) {
+    const t = findTable(String(a[0]));
+    const key = t?.keyOf(v);
+    const e = key === undefined ? undefined : t!.lookup(key);
+    return e ? e.use : 0;
+  },
+});
 converters.push({
   name: 'in_table', in: 'any', out: 'bool', args: [{ type: 'str' }],
   convert(v: SampleValue, a: ArgValue[]) {

@@ -92,7 +92,7 @@ const RATE_CFG = `${PROLOGUE}frontend f
   http-request track-sc0 src
   http-request sc-inc-gpc0(0) if { path /bump }
   http-request deny deny_status 429 if { sc_http_req_rate(0) gt 10 }
-  http-request return status 200 content-type text/plain lf-string "%[sc0_http_req_rate] %[sc_get_gpc0(0)] %[src_http_req_rate(f)]" if { path /show }
+  http-request return status 200 content-type text/plain lf-string "%[sc0_http_req_rate] %[sc_get_gpc0(0)] %[src_http_req_rate(f)] %[src,table_gpc0(f)] %[str(10.1.1.1),in_table(f)]" if { path /show }
   default_backend b
 backend b
   server s 127.0.0.1:1
@@ -109,7 +109,7 @@ test('track-sc0 + deny_status 429 on sc_http_req_rate(0) gt 10: the 11th request
   assert.equal(runRequest(g, 'f', 'GET / HTTP/1.1\nHost: h', ctx('10.9.9.8')).reply, undefined);
   runRequest(g, 'f', 'GET /bump HTTP/1.1\nHost: h', ctx('10.7.7.7'));
   const shown = runRequest(g, 'f', 'GET /show HTTP/1.1\nHost: h', ctx('10.7.7.7')).reply!.response.toString();
-  assert.match(shown, /\r\n\r\n2 1 2$/);
+  assert.match(shown, /\r\n\r\n2 1 2 1 0$/);
 });
 
 test('runtime API: show/set/clear table, filters and errors as HAProxy 2.6.12', async () => {
