@@ -155,15 +155,17 @@ export function loadFixtures(file: string): FixtureScenario[] {
 export function replay(sc: FixtureScenario): string[] {
   const options: Record<string, boolean> = {};
   let hashType: string[] | undefined;
+  let hashBalanceFactor: number | undefined;
   for (const o of sc.options ?? []) {
     const w = o.split(/\s+/);
     if (w[0] === 'hash-type') hashType = w.slice(1);
+    else if (w[0] === 'hash-balance-factor') hashBalanceFactor = Number(w[1]);
     else options[w.slice(1).join(' ')] = true;
   }
   const words = sc.balance.split(/\s+/);
   const split = splitAlgorithm(words[0]);
   if ('error' in split) throw new Error(split.error);
-  const { backend, balancer } = makeBackend({ algorithm: split.name, paren: split.paren, args: words.slice(1), hashType, options, servers: sc.servers });
+  const { backend, balancer } = makeBackend({ algorithm: split.name, paren: split.paren, args: words.slice(1), hashType, hashBalanceFactor, options, servers: sc.servers });
   const out: string[] = [];
   for (const st of sc.steps) {
     if ('cli' in st) applyCli(backend, st.cli);
