@@ -172,3 +172,21 @@ test('errorloc / errorloc303: deny answers the redirect (and logs its status)', 
   assert.equal(d.status, 302);
   assert.equal(runRequest(g2, 'h', 'GET /429 HTTP/1.1\nHost: a').reply!.response.toString(), 'HTTP/1.1 303 See Other\r\ncache-control: no-cache\r\ncontent-length: 0\r\nlocation: /busy\r\n\r\n');
 });
+
+test('http-response return / redirect are logged LH--; wire form as on requests', () => {
+  const { config: c3 } = load(`${PROLOGUE}frontend r
+  bind 127.0.0.1:18093
+  http-response return status 404 content-type text/plain string gone if { res.hdr(x-kind) r }
+  http-response redirect location /z if { res.hdr(x-kind) z }
+  default_backend b
+backend b
+  server s 127.0.0.1:1
+`);
+  const g3 = build(c3);
+  const r = runResponse(g3, 'r', 'GET / HTTP/1.1\nHost: a\nConnection: close', 'HTTP/1.1 200 OK\nX-Kind: r\nContent-Length: 0').reply!;
+  assert.equal(r.response.toString(), 'HTTP/1.1 404 Not Found\r\ncontent-length: 4\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\ngone');
+  assert.deepEqual([r.termCause, r.termPhase], ['L', 'H']);
+  const z = runResponse(g3, 'r', 'GET / HTTP/1.1\nHost: a', 'HTTP/1.1 200 OK\nX-Kind: z\nContent-Length: 0').reply!;
+  assert.equal(z.response.toString(), 'HTTP/1.1 302 Found\r\ncontent-length: 0\r\nlocation: /z\r\ncache-control: no-cache\r\n\r\n');
+  assert.deepEqual([z.termCause, z.termPhase], ['L', 'H']);
+});

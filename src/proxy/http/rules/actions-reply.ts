@@ -7,7 +7,8 @@
  *   counted as denied, logged `PR--` (`PH--` on responses).
  * - `tarpit`: the same page after `timeout tarpit` (else `timeout connect`), 500 by
  *   default, logged `PT--`.
- * - `return`: built reply (reply.ts), 200 by default, intercepted, `LR--`.
+ * - `return`: built reply (reply.ts), 200 by default, intercepted, `LR--` (`LH--` on
+ *   responses, as redirect).
  * - `redirect`: `content-length: 0`, `location`, then `set-cookie` or `cache-control:
  *   no-cache`; intercepted, `LR--`.
  * - `auth`: the 401 page with `www-authenticate: Basic realm="<realm>"` appended (realm
@@ -110,7 +111,7 @@ export function parseRedirect(args: string[]): RedirectConfig | string {
 }
 
 /** Compiles a redirect into an action closure. */
-export function compileRedirect(r: RedirectConfig): (txn: HttpTxn) => HttpReply | undefined {
+export function compileRedirect(r: RedirectConfig, phase: 'R' | 'H' = 'R'): (txn: HttpTxn) => HttpReply | undefined {
   const v = compileLf(r.value) as LfValue;
   const head = `HTTP/1.1 ${r.code} ${reasonPhrase(r.code)}\r\ncontent-length: 0\r\nlocation: `;
   const tail = r.cookie ? `\r\nset-cookie: ${r.cookie}\r\n` : '\r\ncache-control: no-cache\r\n';
@@ -138,7 +139,7 @@ export function compileRedirect(r: RedirectConfig): (txn: HttpTxn) => HttpReply 
     if (r.type === 'location' && loc === '' && r.ignoreEmpty) return undefined;
     const close = clientCloses(txn);
     const text = head + loc + tail + (close ? 'connection: close\r\n' : '') + '\r\n';
-    return { response: Buffer.from(text, 'latin1'), status: r.code, close, termCause: 'L', termPhase: 'R' };
+    return { response: Buffer.from(text, 'latin1'), status: r.code, close, termCause: 'L', termPhase: phase };
   };
 }
 
@@ -181,9 +182,11 @@ registerHttpAction([
       const build = compileReply(r, pageSource(env.config, env.px));
       if (typeof build === 'string') return build;
       const status = r.status;
+      // On a response the phase is H (HAProxy logs LH--).
+      const phase = env.set === 'http-request' ? 'R' : 'H';
       return (txn): ActionResult => {
         const close = clientCloses(txn);
-        return { response: build(txn, close), status, close, termCause: 'L', termPhase: 'R' };
+        return { response: build(txn, close), status, close, termCause: 'L', termPhase: phase };
       };
     },
   },
@@ -193,10 +196,10 @@ registerHttpAction([
       const r = parseRedirect(args);
       return typeof r === 'string' ? r : undefined;
     },
-    compile(args) {
+    compile(args, env) {
       const r = parseRedirect(args);
       if (typeof r === 'string') return r;
-      return compileRedirect(r);
+      return compileRedirect(r, env.set === 'http-request' ? 'R' : 'H');
     },
   },
   {
