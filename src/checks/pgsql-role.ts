@@ -35,6 +35,7 @@ export function timeMs(v: string): number | string {
 /** Settings of the check, kept in the rule's `extra` (plain data). */
 export interface PgsqlRoleSettings {
   user: string;
+  /** Database to connect to (default `postgres`). */
   database?: string;
   /** One of the three password sources (at most one is set). */
   password?: string;
@@ -198,7 +199,7 @@ function fail(status: 'L7RSP' | 'L7STS', info: string, code?: number): ExpectVer
 function settingsOf(r: ExpectRule): PgsqlRoleSettings {
   const x = r.extra ?? {};
   return {
-    user: x.user ?? '', database: x.database || undefined, password: x.password, passwordEnv: x.passwordEnv, passwordFile: x.passwordFile,
+    user: x.user ?? '', database: x.database || 'postgres', password: x.password, passwordEnv: x.passwordEnv, passwordFile: x.passwordFile,
     role: (x.role as PgsqlRoleSettings['role']) ?? 'primary', maxLagMs: x.maxLagMs !== undefined ? Number(x.maxLagMs) : undefined,
   };
 }
@@ -309,7 +310,7 @@ registerCheckType('pgsql-role-check', (cfg) => {
     proto: 'pgsql',
     rules: [
       { type: 'connect', implicit: true },
-      { type: 'send', encoding: 'hex', data: startupMessage(set.user, set.database).toString('hex') },
+      { type: 'send', encoding: 'hex', data: startupMessage(set.user, set.database ?? 'postgres').toString('hex') },
       { type: 'expect', kind: 'pgsql-role', pattern: '', inverse: false, extra },
     ],
   };
