@@ -219,3 +219,12 @@ for (const [line, expected] of CASES) {
     assert.deepEqual(alerts, expected);
   });
 }
+
+test('warnings for ACL terms incompatible with the rule set (HAProxy 2.6.12 texts)', () => {
+  const { messages } = load(`defaults\n  mode http\nfrontend f\n  bind 127.0.0.1:18091\n  http-response deny if { path /x }\nbackend b\n  http-request deny if { status 200 } || { path /x }\n`);
+  const warnings = messages.filter((m) => m.startsWith('[WARNING]') && m.includes('never match')).map((m) => m.replace(/^\[WARNING\]  \(\d+\) : /, '').replace(/\n$/, ''));
+  assert.deepEqual(warnings, [
+    "config : parsing [t.cfg:5] : anonymous acl will never match because it uses keyword 'path' which is incompatible with 'frontend http-response header rule'",
+    "config : parsing [t.cfg:7] : anonymous acl will never match because it uses keyword 'status' which is incompatible with 'backend http-request header rule'",
+  ]);
+});

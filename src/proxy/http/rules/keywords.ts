@@ -17,7 +17,8 @@
 
 import { registerKeywords, ALL_PROXY_SECTIONS, type KeywordContext } from '../../../config/registry';
 import { extSlice, type ProxyConfig, type ConditionConfig } from '../../../config/model';
-import { compileCondition, type CompiledCondition } from '../../../acl/compile';
+import { compileCondition, compileConditionInfo, type CompiledCondition, type ConditionInfo } from '../../../acl/compile';
+import type { FetchUse } from '../../../sample/registry';
 import { registerHookInstaller, httpHooks, type HttpHook, type HttpTxn, type HttpReply } from '../hooks';
 import type { Instance } from '../../../process/instance';
 import type { Proxy } from '../../proxy';
@@ -91,17 +92,40 @@ function parseRule(ctx: KeywordContext, set: RuleSet): void {
     }
     cond = { polarity: ctx.args[condAt] as 'if' | 'unless', words: cw, src: ctx.src };
     let msg: string | undefined;
-    compileCondition(cond, p, (m) => { msg ??= m; });
-    if (msg !== undefined) {
-      ctx.error(`error detected while parsing an '${set} ${name}' condition : ${msg}.`);
+    const info = compileConditionInfo(cond, p, (m) => { msg ??= m; });
+    if (msg !== undefined || !info) {
+      ctx.error(`error detected while parsing an '${set} ${name}' condition : ${msg ?? 'invalid condition'}.`);
       return;
     }
+    warnIncompatible(ctx, set, cond, info);
   }
   // `redirect` rules run after every http-request rule whatever the line order.
   if (set === 'http-request' && ((p.ext.httpIntercept as { redirects?: unknown[] } | undefined)?.redirects?.length ?? 0) > 0) {
     ctx.warning(`a 'http-request' rule placed after a 'redirect' rule will still be processed before.`);
   }
   proxyHttpRules(p)[LIST[set]].push({ set, action: name!, args: words, cond, src: ctx.src });
+}
+
+/**
+ * HAProxy's warnings for ACL terms whose fetches cannot work where the rule runs (response
+ * fetches in http-request rules, request fetches in response rules). Fulcrum still keeps
+ * the request head during response rules, so such terms do evaluate (HAProxy: never match).
+ */
+function warnIncompatible(ctx: KeywordContext, set: RuleSet, cond: ConditionConfig, info: ConditionInfo): void {
+  const bad: FetchUse = set === 'http-request' ? 'res' : 'req';
+  const where = `${ctx.proxy!.cap === 'backend' ? 'backend' : 'frontend'} ${set} header rule`;
+  // Fetch keywords of the anonymous ACLs, in order: the word after each `{`.
+  const anon: string[] = [];
+  cond.words.forEach((w, i) => { if (w === '{' && cond.words[i + 1] !== undefined) anon.push(cond.words[i + 1].split(/[(,]/)[0]); });
+  let k = 0;
+  for (const suite of info.suites) {
+    for (const t of suite) {
+      const kw = t.name === '' ? anon[k++] : undefined;
+      if (t.uses.length === 0 || !t.uses.includes(bad)) continue;
+      if (t.name === '') ctx.warning(`anonymous acl will never match because it uses keyword '${kw}' which is incompatible with '${where}'`);
+      else if (t.uses.every((u) => u === bad)) ctx.warning(`acl '${t.name}' will never match because it only involves keywords that are incompatible with '${where}'`);
+    }
+  }
 }
 
 registerKeywords((['http-request', 'http-response', 'http-after-response'] as RuleSet[]).map((set) => ({
