@@ -28,7 +28,8 @@ export function requestBodyKind(h: ParsedHead): BodyKind {
 /** How a response body is delimited, given the request method (RFC 9112 §6.3 rules 1-7). */
 export function responseBodyKind(h: ParsedHead, requestMethod: string): BodyKind {
   const s = h.status;
-  if (requestMethod === 'HEAD' || (s >= 100 && s < 200) || s === 204 || s === 304) return BodyKind.None;
+  // Below 200 (1xx, and the odd 2-digit status HAProxy accepts) there is no body.
+  if (requestMethod === 'HEAD' || s < 200 || s === 204 || s === 304) return BodyKind.None;
   if (requestMethod === 'CONNECT' && s >= 200 && s < 300) return BodyKind.None;
   if (h.chunked) return BodyKind.Chunked;
   if (h.hasTransferEncoding) return BodyKind.UntilClose;
@@ -101,8 +102,7 @@ export class ChunkedScanner {
           const c = buf[i];
           if (c === 13) { this.state = CState.SizeLf; i++; }
           else if (c === 10) { i++; this.endSizeLine(); }
-          else if (c < 32 && c !== 9) return this.fail('invalid chunk extension', i, start);
-          else i++;
+          else i++; // HAProxy 2.6.12 skips extensions up to the CRLF, controls included
           break;
         }
         case CState.SizeLf:
