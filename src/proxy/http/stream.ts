@@ -17,7 +17,7 @@ import type { Instance } from '../../process/instance';
 import type { Proxy } from '../proxy';
 import type { Server } from '../server';
 import { newStreamRecord, type StreamRecord, type TermCause, type TermPhase } from '../stream-record';
-import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, isHeadError, type ParsedHead } from './parser';
+import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, isHeadError, type HeadError, type ParsedHead } from './parser';
 import { BodyKind, ChunkedScanner, requestBodyKind, responseBodyKind } from './framing';
 import { errorResponse, rawErrorResponse } from './error-pages';
 import { proxyErrorResponse } from './errors-config';
@@ -353,7 +353,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const head = parseRequestHead(text, { maxHeaders: g['http.maxhdr'], acceptInvalid: this.fe.cfg.options['accept-invalid-http-request'] === true });
     if (isHeadError(head)) {
       this.captureError('request', buf, head.position);
-      this.badRequest(buf, head.error);
+      this.badRequest(buf, head.error, head.status);
       return;
     }
     const rest = end < buf.length ? buf.subarray(end) : null;
@@ -379,17 +379,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.instance.reqRate.add();
     this.sample.req = head as unknown as SampleContext['req'];
 
-    // Absolute-form targets (RFC 9112 §3.2.2): the Host header must agree with the
-    // authority, and a default port is dropped from both (observed on HAProxy 2.6.12).
-    // A missing Host is forwarded as is, as HAProxy does.
-    if (head.uri.charCodeAt(0) !== 47 /* / */ && head.uri !== '*' && head.method !== 'CONNECT') {
-      if (!normalizeAbsoluteForm(head)) {
-        this.badRequest(null, 'Host header does not match the authority');
-        return;
-      }
-      rec.uri = head.uri;
-      rec.requestLine = `${head.method} ${head.uri} ${head.version}`;
-    }
+    // Absolute-form targets are checked against Host and normalized by the parser (a
+    // mismatch is a parse error, logged <BADREQ> as HAProxy's H1 parser does).
 
     // Request body framing.
     this.reqBody = requestBodyKind(head);
@@ -678,6 +669,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     // `timeout http-request` while receiving a head: 408 (cR--), unless nothing came at all.
     if (this.state === St.Head && this.inBuf && this.inBuf.length > 0) {
       this.rec.status = 408;
+      this.rec.requestLine = '<BADREQ>';
       this.sendRawAndClose(rawErrorResponse(408), 'c', 'R');
     } else {
       this.closeClient();
@@ -892,7 +884,16 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     this.resBuf = null;
-    const head = parseResponseHead(buf.toString('latin1', 0, end), { maxHeaders: g['http.maxhdr'], acceptInvalid: this.be!.cfg.options['accept-invalid-http-response'] === true });
+    let head: ParsedHead | HeadError = end > g.bufsize - g.maxrewrite
+      ? { error: 'response head too large', position: g.bufsize - g.maxrewrite }
+      : parseResponseHead(buf.toString('latin1', 0, end), { maxHeaders: g['http.maxhdr'], acceptInvalid: this.be!.cfg.options['accept-invalid-http-response'] === true });
+    if (!isHeadError(head) && head.chunked && end < buf.length) {
+      // HAProxy's H1 parser also parses the chunks that came with the head: a bad chunk
+      // there makes the whole response invalid (502 PH--), not a cut body (SD--).
+      const probe = new ChunkedScanner();
+      probe.feed(buf, end, buf.length);
+      if (probe.error) head = { error: probe.error, position: end };
+    }
     if (isHeadError(head)) {
       this.server!.counters.errResp++;
       this.be!.beCounters.errResp++;
@@ -993,7 +994,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   /** Rebuilds a response head for the client. */
   private buildResponseHead(h: ParsedHead, interim: boolean): string {
-    let out = `${h.version} ${h.status}${h.reason ? ' ' + h.reason : ''}\r\n`;
+    // HAProxy always writes the space after the status, even with an empty reason.
+    let out = `${h.version} ${h.status} ${h.reason}\r\n`;
     const hs = h.headers;
     const upgrade = h.status === 101;
     const connect = !interim && this.req!.method === 'CONNECT' && h.status >= 200 && h.status < 300;
@@ -1281,16 +1283,16 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.fail(502, cause, phase);
   }
 
-  /** Invalid request (PR--): raw 400 and close. */
-  private badRequest(_buf: Buffer | null, _why: string): void {
+  /** Invalid request (PR--): raw 400 (422 for `gzip, chunked`, as HAProxy's H1 parser) and close. */
+  private badRequest(_buf: Buffer | null, _why: string, status = 400): void {
     const rec = this.rec;
     if (!this.req) {
       rec.requestLine = '<BADREQ>';
       if (this.tStart) rec.tq = -1;
     }
-    rec.status = 400;
+    rec.status = status;
     this.fe.feCounters.errReq++;
-    this.sendRawAndClose(rawErrorResponse(400), 'P', 'R');
+    this.sendRawAndClose(rawErrorResponse(status), 'P', 'R');
   }
 
   private badRequestBody(_why: string): void {
@@ -1300,6 +1302,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       this.abort('P', 'D', -1);
       return;
     }
+    // Before any server got the request, HAProxy's H1 parser reports the bad chunk as a
+    // parse error of the whole message: logged as <BADREQ>.
+    this.rec.requestLine = '<BADREQ>';
     this.rec.status = 400;
     this.sendRawAndClose(rawErrorResponse(400), 'P', 'R');
   }
