@@ -16,6 +16,9 @@ import { compileLogFormat, type CompiledFormat } from './format';
 import { effectiveFormat, proxyLogConfig } from './keywords';
 import { printStderr } from './stderr';
 import type { RenderEnv } from './tags';
+import { Ring } from './ring';
+import { ringConfigs } from './ring-section';
+import { RingSink } from './sinks/ring';
 
 /** Default syslog tag. HAProxy uses its program name; Fulcrum says `haproxy` so that stock
  * rsyslog rules (`programname startswith "haproxy"`, Debian's 49-haproxy.conf) keep working.
@@ -29,6 +32,8 @@ export interface Logger {
   index: number;
   sink: LogSink;
   format: SyslogFormat;
+  /** Cut length: the line's `len`, or the ring's `maxlen` for ring targets. */
+  maxLength: number;
   facility: number;
   /** Messages less severe than this (higher code) are dropped. */
   maxLevel: number;
@@ -67,6 +72,8 @@ export interface LogRuntime {
   all: Logger[];
   /** Messages lost by a failed send (`show info` DroppedLogs). */
   dropped: number;
+  /** `ring` sections by name, plus HAProxy's built-in `buf0` (listed by `show events`). */
+  rings: Map<string, Ring>;
   closed: boolean;
 }
 
@@ -86,22 +93,26 @@ function cachedFormat(source: string, http: boolean, atRequest = false): Compile
 function openLogger(rt: LogRuntime, cfg: LogTargetConfig, index: number): Logger | undefined {
   const addr = parseTargetAddress(cfg.target);
   if ('error' in addr) return undefined; // rejected at parse time
+  const ring = addr.kind === 'ring' ? rt.rings.get(addr.name) : undefined;
+  if (addr.kind === 'ring' && !ring) return undefined; // no such ring: HAProxy accepts and drops
   const lg: Logger = {
-    cfg, index, format: cfg.format as SyslogFormat,
+    cfg, index, format: (ring ? ring.cfg.format : cfg.format) as SyslogFormat,
+    maxLength: ring ? ring.cfg.maxLength : cfg.maxLength,
     facility: Math.max(0, facilityCode(cfg.facility)),
     maxLevel: cfg.level ? levelCode(cfg.level) : 7,
     minLevel: cfg.minLevel ? levelCode(cfg.minLevel) : -1,
     sample: cfg.sample ? samplePredicate(cfg.sample) : undefined,
     sent: 0, reported: false, sink: undefined as unknown as LogSink,
   };
-  lg.sink = openSink(addr, (code, text, errno) => {
+  const onError = (code: string, text: string, errno: number): void => {
     rt.dropped++;
     // A full receiver is normal under load (HAProxy only counts it); anything else is
     // reported once per logger so a missing /dev/log does not flood stderr.
     if (code === 'EAGAIN' || lg.reported) return;
     lg.reported = true;
     rt.printErr('alert', `sendmsg()/writev() failed in logger #${lg.index}: ${text} (errno=${errno})`);
-  });
+  };
+  lg.sink = ring ? new RingSink(ring) : openSink(addr as Exclude<typeof addr, { kind: 'ring' }>, onError);
   rt.all.push(lg);
   return lg;
 }
@@ -122,8 +133,11 @@ export function logRuntime(instance: Instance): LogRuntime {
     env: { pid: instance.pid, hostname: osHostname(), logCount: 0 },
     printErr: (label, msg) => { if (!o.quiet) printStderr(label, msg, instance.pid); },
     eventsToStderr: !o.quiet && (o.foreground || !instance.config.global.daemon),
-    all: [], closed: false, dropped: 0,
+    all: [], closed: false, dropped: 0, rings: new Map(),
   };
+  // HAProxy's startup-log ring; Fulcrum prints startup messages on stderr only, so it stays empty.
+  rt.rings.set('buf0', new Ring({ name: 'buf0', description: 'in-memory ring buffer', format: 'raw', maxLength: 16384, size: 16384, src: { file: '', line: 0 } }));
+  for (const rc of ringConfigs(instance.config)) rt.rings.set(rc.name, new Ring(rc));
   instance.ext.log = rt;
   instance.config.global.logs.forEach((c, i) => {
     const lg = openLogger(rt!, c, i + 1);
@@ -178,7 +192,7 @@ export function dispatch(loggers: readonly Logger[], level: number, id: SyslogId
     if (lg.sample && !lg.sample(lg.sent)) continue;
     if (nowUs === 0) nowUs = Math.floor((performance.timeOrigin + performance.now()) * 1000);
     const lvl = lg.minLevel >= 0 && level < lg.minLevel ? lg.minLevel : level;
-    lg.sink.send(frameMessage(lg.format, lg.facility, lvl, id, message, lg.cfg.maxLength, nowUs, sd));
+    lg.sink.send(frameMessage(lg.format, lg.facility, lvl, id, message, lg.maxLength, nowUs, sd));
   }
 }
 

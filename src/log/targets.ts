@@ -11,6 +11,7 @@ import { SYSLOG_FORMATS } from './syslog';
 /** Where a target sends, resolved from its written form. */
 export type TargetAddress =
   | { kind: 'udp'; host: string; port: number; family: 4 | 6 }
+  | { kind: 'ring'; name: string }
   | { kind: 'unix'; path: string }
   | { kind: 'fd'; fd: number };
 
@@ -18,7 +19,7 @@ const USAGE = 'expects <address> and <facility> or global as arguments';
 
 /**
  * Resolves a written target (`/dev/log`, `127.0.0.1:514`, `udp@[::1]:5514`, `stdout`,
- * `fd@2`, `unix@/x`) or returns HAProxy's error text.
+ * `fd@2`, `unix@/x`, `ring@name`) or returns HAProxy's error text.
  */
 export function parseTargetAddress(target: string): TargetAddress | { error: string } {
   if (target === 'stdout') return { kind: 'fd', fd: 1 };
@@ -28,8 +29,9 @@ export function parseTargetAddress(target: string): TargetAddress | { error: str
     if (!/^\d+$/.test(t)) return { error: `file descriptor '${t}' is not a valid integer in '${target}'` };
     return { kind: 'fd', fd: Number(t) };
   }
-  const stream = /^(tcp|tcp4|tcp6|uxst|ring)@/.exec(target);
-  if (stream) return { error: `'${stream[1]}@' log targets (rings and stream forwarding) are not supported by Fulcrum; use a UDP or unix datagram syslog target` };
+  if (target.startsWith('ring@')) return { kind: 'ring', name: target.slice(5) };
+  const stream = /^(tcp|tcp4|tcp6|uxst)@/.exec(target);
+  if (stream) return { error: `'${stream[1]}@' log targets (stream forwarding) are not supported by Fulcrum; use a UDP or unix datagram syslog target, or a ring` };
   // Port 0 means "not given" for a log target (HAProxy accepts it).
   const r = parseAddress(target.replace(/:0$/, ''), { portOptional: true, allowHostname: true, allowRange: true });
   if (r.error !== undefined) return { error: r.error.replace(/\n$/, '') };

@@ -1,5 +1,6 @@
 /**
- * Opens the sink for a resolved target address (see ../targets.ts).
+ * Opens the sink for a resolved target address (see ../targets.ts). Ring targets are opened
+ * by runtime.ts, which owns the instance's rings.
  */
 
 import type { TargetAddress } from '../targets';
@@ -11,7 +12,7 @@ import { UnixDgramSink } from './unix-dgram';
 export type { LogSink, SinkErrorHandler } from './types';
 
 /** A sink for `addr`; never throws (a sink that cannot open reports once and drops). */
-export function openSink(addr: TargetAddress, onError: SinkErrorHandler): LogSink {
+export function openSink(addr: Exclude<TargetAddress, { kind: 'ring' }>, onError: SinkErrorHandler): LogSink {
   switch (addr.kind) {
     case 'udp': return new UdpSink(addr.host, addr.port, addr.family, onError);
     case 'fd': return new FdSink(addr.fd, onError);

@@ -146,6 +146,6 @@ test('target addresses', () => {
   assert.deepEqual(parseTargetAddress('stdout'), { kind: 'fd', fd: 1 });
   assert.deepEqual(parseTargetAddress('stderr'), { kind: 'fd', fd: 2 });
   assert.deepEqual(parseTargetAddress('fd@3'), { kind: 'fd', fd: 3 });
-  assert.ok('error' in parseTargetAddress('ring@buf'));
+  assert.deepEqual(parseTargetAddress('ring@buf'), { kind: 'ring', name: 'buf' });
   assert.ok('error' in parseTargetAddress('tcp@127.0.0.1:514'));
 });
