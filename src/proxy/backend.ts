@@ -16,6 +16,7 @@ import type { TermCause } from './stream-record';
 import { adoptServerSocket, takeIdle, type PooledSocket, type ServerSocketOwner } from './reuse';
 import { processQueue } from './queue';
 import { rt } from './runtime-config';
+import { hasRoom } from '../lb/usable';
 import { stickLookup, stickStore } from '../stick/runtime';
 
 export type AssignResult =
@@ -27,22 +28,48 @@ export type AssignResult =
  * Picks a server for a new request. Returns 'queue' when usable servers exist but all are at
  * their maxconn (the caller waits in the backend queue), 'none' when no server is usable.
  */
-export function assignServer(be: Proxy, sample: SampleContext, avoid: Server | undefined, explain: PickExplanation | undefined): AssignResult {
+export function assignServer(be: Proxy, sample: SampleContext, avoid: Server | undefined, explain: PickExplanation | undefined, body?: Buffer): AssignResult {
+  // Persistence first (cookie ...): a persisted server wins unless it is the one that just
+  // failed (retries), as HAProxy's assign_server does.
+  for (let i = 0; i < persistence.length; i++) {
+    const p = persistence[i](be, sample);
+    if (p && p !== avoid) {
+      if (explain) explain.detail = `persistence (${persistenceNames[i]})`;
+      if (!hasRoom(p)) return { kind: 'queue' };
+      return { kind: 'server', server: p };
+    }
+  }
   const b = be.balancer;
   if (!b) return { kind: 'none' };
   // `stick match` / `stick on` (stick/runtime.ts): a stored, usable server wins over the
   // balancer (not on a retry that avoids it).
   const stuck = stickLookup(be, sample);
-  const s = stuck && stuck !== avoid && stuck.isUsable ? stuck : b.pick({ sample }, avoid, explain);
+  const s = stuck && stuck !== avoid && stuck.isUsable ? stuck : b.pick({ sample, body }, avoid, explain);
   if (!s) {
     for (const x of be.servers) if (x.isUsable) return { kind: 'queue' };
     return { kind: 'none' };
   }
-  if (!s.hasFreeSlot) return { kind: 'queue' };
+  // hasRoom() applies the dynamic limits (minconn/fullconn, slowstart) and queue fairness.
+  if (!hasRoom(s)) return { kind: 'queue' };
   stickStore(be, sample, s, 'request');
   s.counters.lbTotal++;
   be.beCounters.lbTotal++;
   return { kind: 'server', server: s };
+}
+
+/**
+ * A persistence lookup (cookie ...): returns the server a request must go to, or undefined to
+ * let stick tables and the balancer choose. Registered by the persistence subsystems.
+ */
+export type PersistenceLookup = (be: Proxy, sample: SampleContext) => Server | undefined;
+
+const persistence: PersistenceLookup[] = [];
+const persistenceNames: string[] = [];
+
+/** Registers a persistence lookup, consulted in registration order before the balancer. */
+export function registerPersistence(name: string, fn: PersistenceLookup): void {
+  persistence.push(fn);
+  persistenceNames.push(name);
 }
 
 /** Releases a server slot taken by a request, and lets queued requests in. */

@@ -139,6 +139,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private replayBytes = 0;
   /** `option http-buffer-request`: waiting for the body before choosing a server. */
   private bufferingBody = false;
+  private bufferedBody: Buffer | undefined = undefined;
   private pendingBytes = 0;
   /** Response compressor for the current transaction, when compressing. */
   private enc: Encoder | null = null;
@@ -214,6 +215,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.replay = null;
     this.replayBytes = 0;
     this.bufferingBody = false;
+    this.bufferedBody = undefined;
     this.pendingBytes = 0;
     this.idleSince = performance.now();
     this.tStart = 0;
@@ -448,6 +450,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (!this.bufferingBody) return;
     this.bufferingBody = false;
     this.sock.pause();
+    // The collected body is visible to the balancer (`balance url_param ... check_post`).
+    const parts = this.pendingOut.filter((p): p is Buffer => typeof p !== 'string');
+    this.bufferedBody = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     this.assign();
   }
 
@@ -683,7 +688,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private assign(): void {
     const be = this.be!;
     const explain = placementRecording(this.instance) ? (this.explain = { algorithm: be.cfg.balance.algorithm, skipped: [] }) : undefined;
-    const r = assignServer(be, this.sample, this.attempt?.failed, explain);
+    const r = assignServer(be, this.sample, this.attempt?.failed, explain, this.bufferedBody);
     if (r.kind === 'none') {
       this.fail(503, 'S', 'C');
       return;
