@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const readline = require('node:readline');
-const { sleep, cpus, wrapCommand, hardNofile, maxconnForLimit } = require('./lib/util');
+const { sleep, cpus, wrapCommand, hardNofile, maxconnForLimit, track, trackDir, installCleanup } = require('./lib/util');
 const { cpuMicros, rssBytes, rssSampler, systemBusyMicros, CLK_TCK } = require('./lib/procstat');
 const { runWrk } = require('./lib/wrk');
 const { startNginx } = require('./lib/nginx');
@@ -118,7 +118,7 @@ async function waitQuiet(maxS) {
 
 async function runWrkScenario(sc, opts, plan, ctxBase) {
   const nginx = await startNginx({ count: sc.backends, cpu: plan.loadCpu });
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${sc.name}-`));
+  const workDir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${sc.name}-`)));
   const ctx = { ...ctxBase, scenario: sc, nginxPorts: nginx.ports, workDir, proxyCpu: plan.proxyCpu };
   const targets = {};
   const running = [];
@@ -188,7 +188,8 @@ async function runWrkScenario(sc, opts, plan, ctxBase) {
 /** Starts the idle-connection holder; resolves { held, failed, status(), close() }. */
 function startHolder(port, count, cpu) {
   const argv = wrapCommand([process.execPath, path.join(__dirname, 'lib', 'idle-holder.js'), String(port), String(count)], cpu);
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+  installCleanup();
+  const child = track(spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] }));
   const rl = readline.createInterface({ input: child.stdout });
   const waiters = [];
   rl.on('line', (l) => { const w = waiters.shift(); if (w) w(l); });
@@ -209,7 +210,7 @@ function startHolder(port, count, cpu) {
 
 async function runIdleScenario(sc, opts, plan, ctxBase) {
   const nginx = await startNginx({ count: sc.backends, cpu: plan.loadCpu });
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${sc.name}-`));
+  const workDir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${sc.name}-`)));
   const ctx = { ...ctxBase, scenario: sc, nginxPorts: nginx.ports, workDir, proxyCpu: plan.proxyCpu };
   const results = {};
   try {

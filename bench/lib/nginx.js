@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startProcess, stopProcess, waitForPort, freePort, commandExists } = require('./util');
+const { startProcess, stopProcess, waitForPort, freePort, commandExists, trackDir, installCleanup } = require('./util');
 
 /** The small response body (64 bytes with the newline). */
 const SMALL_BODY = 'Fulcrum bench: small response body, 64 bytes including newline.\n';
@@ -26,7 +26,8 @@ function nginxBinary() {
 async function startNginx({ count = 1, cpu } = {}) {
   const bin = nginxBinary();
   if (!bin) throw new Error('nginx not found (apt-get install nginx-light)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-nginx-'));
+  installCleanup();
+  const dir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-nginx-')));
   fs.mkdirSync(path.join(dir, 'www'));
   fs.mkdirSync(path.join(dir, 'tmp'));
   fs.mkdirSync(path.join(dir, 'logs'));

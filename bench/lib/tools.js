@@ -98,7 +98,7 @@ function snapshotFulcrum(root, checkCfgText) {
   const os = require('node:os');
   let lastErr = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-build-'));
+    const dir = require('./util').trackDir(fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-build-')));
     fs.cpSync(path.join(root, 'bin'), path.join(dir, 'bin'), { recursive: true });
     fs.cpSync(path.join(root, 'dist', 'src'), path.join(dir, 'dist', 'src'), { recursive: true });
     fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));

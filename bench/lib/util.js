@@ -86,13 +86,47 @@ function wrapCommand(argv, cpu) {
   return [...pin, ...shell, ...argv];
 }
 
+/** Every child this run started and that is still alive: killed if the run is interrupted. */
+const live = new Set();
+/** Registers a child process so that an interrupted run does not leave it behind. */
+function track(child) {
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+  return child;
+}
+/** Temporary directories this run made: removed at exit, also after an interruption. */
+const dirs = new Set();
+function trackDir(dir) { dirs.add(dir); return dir; }
+let handlersInstalled = false;
+function installCleanup() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // Whole trees: nginx's worker or a forking proxy's children must not outlive the run.
+  const killAll = () => {
+    const { tree } = require('./procstat');
+    for (const c of live) {
+      let pids = [c.pid];
+      try { pids = tree(c.pid); } catch { /* /proc unreadable: the child alone */ }
+      for (const p of pids.reverse()) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    }
+  };
+  process.on('exit', () => {
+    killAll();
+    for (const d of dirs) { try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => { process.stderr.write(`\n[bench] ${sig}: stopping the processes this run started\n`); killAll(); process.exit(130); });
+  }
+}
+
 /**
  * Spawns argv (wrapped by wrapCommand) with stdout/stderr captured into a ring of the last
  * 8 KiB, for error messages. Returns { child, pid, output() }.
  */
 function startProcess(argv, { cpu, cwd, env } = {}) {
   const full = wrapCommand(argv, cpu);
-  const child = spawn(full[0], full.slice(1), { cwd, env: env || process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  installCleanup();
+  const child = track(spawn(full[0], full.slice(1), { cwd, env: env || process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   const keep = (d) => { out = (out + d.toString()).slice(-8192); };
   child.stdout.on('data', keep);
@@ -147,4 +181,4 @@ function readFileOr(path, dflt) {
   try { return fs.readFileSync(path, 'utf8'); } catch { return dflt; }
 }
 
-module.exports = { hardNofile, maxconnForLimit, sleep, freePort, waitForPort, probe, waitForHttp200, cpus, wrapCommand, startProcess, stopProcess, median, commandExists, readFileOr };
+module.exports = { track, trackDir, installCleanup, hardNofile, maxconnForLimit, sleep, freePort, waitForPort, probe, waitForHttp200, cpus, wrapCommand, startProcess, stopProcess, median, commandExists, readFileOr };

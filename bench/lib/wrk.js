@@ -3,7 +3,7 @@
 
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { wrapCommand } = require('./util');
+const { wrapCommand, track, installCleanup } = require('./util');
 
 const LUA = path.join(__dirname, 'report.lua');
 
@@ -19,7 +19,8 @@ function runWrk({ url, connections, threads = 1, seconds, cpu, timeoutS = 5 }) {
   const argv = wrapCommand(['bash', '-c', '"$@"; rc=$?; times; exit $rc', 'wrk-times', 'wrk', '--latency', '-t', String(threads), '-c', String(connections),
     '-d', `${seconds}s`, '--timeout', `${timeoutS}s`, '-s', LUA, url], cpu);
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    installCleanup();
+    const child = track(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
