@@ -5,8 +5,8 @@
  * - `tcp-request connection` right after accept, before any PROXY header: `reject` closes
  *   with a RST (SO_LINGER 0) and counts `dcon`; `expect-proxy layer4` makes the listener read
  *   a PROXY header; nothing is logged (HAProxy has no stream to log yet).
- * - `tcp-request session` once the PROXY header (if any) is read: `reject` closes, counts
- *   `dses`, and is not logged either.
+ * - `tcp-request session` once the PROXY header (if any) is read: `reject` closes with a FIN,
+ *   counts `dses`, and is not logged either.
  *
  * The sample context these rules fill (variables, tracked counters) is kept per socket so
  * the TCP stream continues with it; connection-level tracking ends when the socket closes.
@@ -65,6 +65,7 @@ export function tcpConnectionGate(instance: Instance, fe: Proxy, sock: Socket): 
   const v = execTcpRules(rules, ctx, true);
   if (v === 'reject' || v === 'silent-drop') {
     fe.feCounters.deniedConn++;
+    fe.feCounters.connRate.add();
     sock.on('error', () => { /* reset */ });
     resetClose(sock);
     return 'closed';
@@ -81,7 +82,12 @@ export function tcpSessionGate(instance: Instance, fe: Proxy, sock: Socket, addr
   if (v === 'reject' || v === 'silent-drop') {
     fe.feCounters.deniedSess++;
     sock.on('error', () => { /* reset */ });
-    resetClose(sock);
+    if (v === 'silent-drop') { resetClose(sock); return false; }
+    // HAProxy closes a rejected session with a FIN (observed on 2.6.12), not a RST: send
+    // ours, discard what the client sent, and let go after a short bound.
+    sock.resume();
+    sock.end();
+    sock.setTimeout(1000, () => sock.destroy());
     return false;
   }
   return true;

@@ -111,6 +111,13 @@ grant pg_monitor to u_trust, u_password, u_md5, u_scram, u_wrong;`);
     this.pid = Number(readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   }
 
+  /** Puts `line` first in pg_hba.conf and reloads the configuration. */
+  prependHba(line: string): void {
+    const f = join(this.data, 'pg_hba.conf');
+    writeFileSync(f, `${line}\n${readFileSync(f, 'utf8')}`);
+    this.psql('select pg_reload_conf()');
+  }
+
   promote(): void {
     asOwner(join(BIN!, 'pg_ctl'), ['-D', this.data, '-w', '-t', '30', 'promote'], this.dir);
   }
