@@ -14,7 +14,7 @@ import type { StreamRecord } from '../proxy/stream-record';
 import type { SampleContext, SampleValue } from '../sample/context';
 import { compileSampleExpr, parseSampleExpr, type CompiledSample } from '../sample/expr';
 import { logTimeUnavailable } from './log-time';
-import './fetches';
+import { recordOfContext } from './fetches';
 import { F_ESCAPE, F_HEX, F_QUOTE, text } from './encode';
 import { findLogTag, type LogTag, type RenderEnv } from './tags';
 
@@ -182,7 +182,7 @@ function fallbackContext(rec: StreamRecord): SampleContext {
  */
 export function renderLogFormat(f: CompiledFormat, rec: StreamRecord, env: RenderEnv): string {
   let out = '';
-  let fallback: SampleContext | undefined;
+  let ctx: SampleContext | undefined;
   // Leading separators are dropped (HAProxy starts with last_isspace set).
   let lastSpace = true;
   const nodes = f.nodes;
@@ -201,7 +201,11 @@ export function renderLogFormat(f: CompiledFormat, rec: StreamRecord, env: Rende
       case Kind.Expr: {
         let v: SampleValue | undefined;
         try {
-          v = node.fn(rec.sample ?? (fallback ??= fallbackContext(rec)));
+          if (!ctx) {
+            ctx = rec.sample ?? fallbackContext(rec);
+            recordOfContext.set(ctx, rec);
+          }
+          v = node.fn(ctx);
         } catch {
           v = undefined;
         }

@@ -16,7 +16,7 @@ const HAPROXY = '/usr/sbin/haproxy';
 const skip = existsSync(HAPROXY) ? false : 'haproxy not installed';
 
 type Syslog = Awaited<ReturnType<typeof startSyslogUdp>>;
-interface Side { http: number; clf: number; legacy: number; https: number; tcp: number; vars: number; syslog: Syslog }
+interface Side { http: number; clf: number; legacy: number; https: number; tcp: number; vars: number; cap: number; syslog: Syslog }
 
 let stub: Awaited<ReturnType<typeof startHttpStub>> | undefined;
 let fp: FulcrumProcess | undefined;
@@ -51,6 +51,13 @@ frontend vars
     http-request set-var(txn.who) str(alice)
     log-format "%{+Q}o %ci %[var(txn.who)] %{-Q}[var(txn.who),upper] %[fe_name] %[be_name] %[srv_name] %[method] %HPO %{+X}Ts %H %rt %ID %CC %hrl"
     default_backend app
+frontend cap
+    bind 127.0.0.1:${s.cap}
+    capture request header Host len 20
+    capture request header User-Agent len 10
+    capture response header Content-Type len 20
+    log-format "%[capture.req.hdr(0)] %[capture.res.hdr(0)] %[capture.req.method] %[capture.req.uri] %[capture.req.ver] %[capture.req.hdr(5)] %{+Q}[capture.req.hdr(1)] %hr %hs %{+Q}hrl %{+E}hr"
+    default_backend app
 frontend tls
     bind 127.0.0.1:${s.https}
     option httpslog
@@ -71,8 +78,8 @@ before(async () => {
   if (skip) return;
   stub = await startHttpStub('app1');
   for (let i = 0; i < 2; i++) {
-    const [http, clf, legacy, https, tcp, vars] = await freePorts(6);
-    sides.push({ http, clf, legacy, https, tcp, vars, syslog: await startSyslogUdp() });
+    const [http, clf, legacy, https, tcp, vars, cap] = await freePorts(7);
+    sides.push({ http, clf, legacy, https, tcp, vars, cap, syslog: await startSyslogUdp() });
   }
   const dir = tempDir();
   const hcfg = writeFile(dir, 'haproxy.cfg', config(sides[0], stub.port));
@@ -114,4 +121,5 @@ test('clf line matches haproxy', { skip }, () => compare('"GET /cmp-clf HTTP/1.1
 test('httpslog line matches haproxy', { skip }, () => compare('"GET /cmp-s HTTP/1.1"', (s) => httpGet(s.https, '/cmp-s')));
 test('legacy "Connect from" line matches haproxy', { skip }, () => compare('Connect from', (s) => httpGet(s.legacy, '/')));
 test('custom format with variables, samples and +Q/+X matches haproxy', { skip }, () => compare('/cmp-vars', (s) => httpGet(s.vars, '/cmp-vars?q=1')));
+test('captures (%hr %hs %hrl, capture.* fetches, #-encoding, truncation) match haproxy', { skip }, () => compare('/cmp-cap', (s) => httpGet(s.cap, '/cmp-cap', { 'User-Agent': 'a"b{c}|d]e\\f-long-agent' })));
 test('tcplog line matches haproxy', { skip }, () => compare(' tcpl/t1 ', (s) => rawExchange(s.tcp, 'GET / HTTP/1.0\r\n\r\n')));

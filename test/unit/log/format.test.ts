@@ -136,6 +136,14 @@ test('option httpslog renders HAProxy 2.6.12 values for a plain connection', () 
     '127.0.0.1:34520 [25/Nov/2026:18:56:47.466] main app/app1 0/0/0/14/14 200 185 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1" 0/-/-/-/0 -/-/-');
 });
 
+test('capture.* fetches read the record being logged', () => {
+  const r = ok200();
+  r.capturedRequestHeaders = ['h.example'];
+  r.capturedResponseHeaders = ['text/plain'];
+  assert.equal(renderLogFormat(compile('%[capture.req.hdr(0)] %[capture.res.hdr(0)] %[capture.req.method] %[capture.req.uri] %[capture.req.ver] %[capture.req.hdr(5)]'), r, env),
+    'h.example text/plain GET / HTTP/1.1 -');
+});
+
 test('fetches whose data is gone at log time are refused as HAProxy does', () => {
   const needs = (expr: string, what: string): void => assert.equal(compileError(`%[${expr}] x`),
     `sample fetch <${expr}] x> may not be reliably used here because it needs '${what}' which is not available here.`);
