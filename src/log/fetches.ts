@@ -37,4 +37,15 @@ const LOG_FETCHES: FetchDef[] = [
   { name: 'capture.res.ver', out: 'str', use: 'internal', fetch: (ctx) => nonEmpty(rec(ctx)?.sample?.res?.version) },
 ];
 
-registerFetches(LOG_FETCHES.filter((f) => !findFetch(f.name)));
+let registered = false;
+
+/**
+ * Registers the fetches above that nobody else provides. Called on the first log-format
+ * compilation (after every module loaded), never at import time, so a module that later
+ * registers one of these names itself cannot collide with this file.
+ */
+export function ensureLogFetches(): void {
+  if (registered) return;
+  registered = true;
+  registerFetches(LOG_FETCHES.filter((f) => !findFetch(f.name)));
+}

@@ -14,7 +14,7 @@ import type { StreamRecord } from '../proxy/stream-record';
 import type { SampleContext, SampleValue } from '../sample/context';
 import { compileSampleExpr, parseSampleExpr, type CompiledSample } from '../sample/expr';
 import { logTimeUnavailable } from './log-time';
-import { recordOfContext } from './fetches';
+import { ensureLogFetches, recordOfContext } from './fetches';
 import { F_ESCAPE, F_HEX, F_QUOTE, text } from './encode';
 import { findLogTag, type LogTag, type RenderEnv } from './tags';
 
@@ -101,6 +101,7 @@ export function compileLogFormat(source: string, report: (msg: string) => void, 
       }
     }
     if (source[i] === '[') {
+      ensureLogFetches();
       const close = source.indexOf(']', i);
       if (close < 0) { report(`missing ']' after '${source.slice(i + 1)}'.`); return undefined; }
       const expr = source.slice(i + 1, close);
