@@ -21,6 +21,7 @@ import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, is
 import { BodyKind, ChunkedScanner, requestBodyKind, responseBodyKind } from './framing';
 import { errorResponse, rawErrorResponse } from './error-pages';
 import { proxyErrorResponse } from './errors-config';
+import { applyAfterResponse, afterResponseBytes } from './rules/after-reply';
 import { stickStore, untrackConnection } from '../../stick/runtime';
 import { rt, httpMode, HttpMode } from '../runtime-config';
 import { inNetwork } from '../../util/ip';
@@ -252,8 +253,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.timerKind = null;
     switch (kind) {
       case 'ka':
-        // Keep-alive idle timeout or client timeout before any byte: close silently.
-        this.closeClient();
+        // Keep-alive idle timeout: close silently. On a new connection that never sent a
+        // byte HAProxy 2.6.12 still answers 408 (cR--, not logged with dontlognull) unless
+        // `option http-ignore-probes`.
+        if (this.requestCount === 0 && this.fe.cfg.options['http-ignore-probes'] !== true) {
+          this.rec.status = 408;
+          this.rec.requestLine = '<BADREQ>';
+          this.rec.tq = -1;
+          this.sendRawAndClose(rawErrorResponse(408), 'c', 'R');
+        } else this.closeClient();
         break;
       case 'req':
         this.requestTimeout();
@@ -481,6 +489,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
    * The request body, if any, is not forwarded: the connection closes unless it was complete.
    */
   private reply(r: HttpReply, rest: Buffer | null): void {
+    // http-after-response rules apply to Fulcrum's own replies too (rules/after-reply.ts).
+    if (r.response.length > 0) r = applyAfterResponse(() => this.makeTxn(), this.fe, this.be ?? undefined, r);
     const rec = this.rec;
     rec.status = r.status;
     rec.termCause = r.termCause ?? (r.denied ? 'P' : 'L');
@@ -615,7 +625,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private onClientEnd(): void {
     this.clientEnded = true;
     if (this.state === St.Tunnel) {
-      this.srv?.end();
+      // Client half-closed the tunnel: pass the FIN on; the server now has `timeout
+      // server-fin` to close its side (sD-- when it does not, as HAProxy 2.6.12).
+      if (this.srv) {
+        this.srv.end();
+        const sf = this.be?.cfg.timeouts.serverFin;
+        if (sf !== undefined) this.srv.setTimeout(sf);
+      }
       return;
     }
     if (this.state === St.Idle) {
@@ -661,7 +677,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 
   private onClientTimeout(): void {
-    // `timeout client` during data transfer.
+    // `timeout client` during data transfer. While the upload waits for the server to drain,
+    // the client is not the one late (HAProxy does not expect to read then).
+    if (!this.reqDone && this.state !== St.Tunnel && this.srv?.writableNeedDrain) return;
     if (this.state === St.Tunnel) {
       this.abort('c', 'D', this.rec.status);
       return;
@@ -1125,9 +1143,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     if (this.state === St.Tunnel) {
+      // Server closed the tunnel: HAProxy 2.6.12 ends the stream at once (----) and closes
+      // the client connection; it does not wait for the client's own FIN.
       if (!this.tunnelClosing) {
         this.tunnelClosing = true;
+        if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
+        this.finishTxn();
         this.sock.end();
+        this.state = St.Closed;
+        this.destroySoon();
       }
       return;
     }
@@ -1176,6 +1200,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       this.srv = null;
       this.fail(504, 's', 'H');
     } else if (this.state === St.ResponseBody) {
+      // The server is paused because the client does not read: `timeout server` does not
+      // run while HAProxy's buffer is full; `timeout client` ends it (cD--, observed).
+      if (this.sock.writableNeedDrain) return;
       this.abort('s', 'D', this.rec.status);
     } else if (this.state === St.Tunnel) {
       this.abort('s', 'D', this.rec.status);
@@ -1275,7 +1302,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.clearTimer();
     const close = !this.reqDone || this.instance.stopping || this.mode === HttpMode.Close || (this.req?.connClose ?? true);
     // errorfile / errorfiles / http-error of the proxy first (errors-config.ts).
-    const page = proxyErrorResponse(this.be ?? this.fe, status, close) ?? errorResponse(status, close);
+    const page = afterResponseBytes(() => this.makeTxn(), this.fe, this.be ?? undefined, proxyErrorResponse(this.be ?? this.fe, status, close) ?? errorResponse(status, close));
     rec.bytesOut += page.length;
     this.sock.write(page);
     this.keepClient = !close;
