@@ -194,6 +194,12 @@ export class ConnectAttempt {
         return;
       }
     }
+    // After a connect timeout the time is already spent: HAProxy 2.6.12 retries at once
+    // (observed: retries 1 + timeout connect 500ms -> 503 sC-- at Tt 1000).
+    if (cause === 's') {
+      this.start(server, false);
+      return;
+    }
     // Turn-around timer before retrying the same server: min(timeout connect, 1s).
     const connectTimeout = this.be.cfg.timeouts.connect ?? 1000;
     this.target.retryLater(Math.min(connectTimeout, 1000));
