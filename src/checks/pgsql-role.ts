@@ -113,11 +113,12 @@ export class ScramClient {
   private firstBare = '';
   private serverSignature?: Buffer;
 
-  constructor(private readonly password: string, nonce = randomBytes(18).toString('base64')) { this.nonce = nonce; }
+  /** `user` is empty for PostgreSQL, which takes the user from the startup packet. */
+  constructor(private readonly password: string, nonce = randomBytes(18).toString('base64'), private readonly user = '') { this.nonce = nonce; }
 
-  /** client-first-message (`n,,n=,r=<nonce>`); PostgreSQL takes the user from the startup packet. */
+  /** client-first-message (`n,,n=<user>,r=<nonce>`). */
   first(): string {
-    this.firstBare = `n=,r=${this.nonce}`;
+    this.firstBare = `n=${this.user},r=${this.nonce}`;
     return `n,,${this.firstBare}`;
   }
 
