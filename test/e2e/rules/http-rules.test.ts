@@ -61,7 +61,8 @@ frontend f
   http-request auth realm Admin if { path_beg /admin } !is_admin
   http-response set-header X-Resp 1
   http-response del-header X-Secret
-  http-after-response set-header X-After "%[res.hdr(x-resp)]-done"
+  http-after-response set-header X-After "%[res.hdr(x-resp)]-done" if { res.hdr(x-resp) -m found }
+  http-after-response set-header X-Own yes if { status 302 }
   use_backend dead if { path /dead }
   default_backend b
 backend b
@@ -108,7 +109,8 @@ test('deny answers the 403 page (connection: close last), deny with errorfile se
 test('return and redirect answers byte for byte', async () => {
   assert.equal(await get('/ret'), 'HTTP/1.1 200 OK\r\nx-a: b\r\ncontent-length: 5\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nhello');
   assert.equal(await get('/sch?x=1'), 'HTTP/1.1 301 Moved Permanently\r\ncontent-length: 0\r\nlocation: https://a.b/sch?x=1\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n');
-  assert.equal(await get('/redir'), 'HTTP/1.1 302 Found\r\ncontent-length: 0\r\nlocation: /new\r\nset-cookie: SEEN=1; path=/;\r\nconnection: close\r\n\r\n');
+  // http-after-response also edits Fulcrum's own replies (x-own), before connection: close.
+  assert.equal(await get('/redir'), 'HTTP/1.1 302 Found\r\ncontent-length: 0\r\nlocation: /new\r\nset-cookie: SEEN=1; path=/;\r\nx-own: yes\r\nconnection: close\r\n\r\n');
 });
 
 test('auth: 401 with the realm until a user of the group authenticates', async () => {

@@ -190,3 +190,28 @@ backend b
   assert.equal(z.response.toString(), 'HTTP/1.1 302 Found\r\ncontent-length: 0\r\nlocation: /z\r\ncache-control: no-cache\r\n\r\n');
   assert.deepEqual([z.termCause, z.termPhase], ['L', 'H']);
 });
+
+test('reason phrases of built replies as HAProxy 2.6.12 (http_get_reason), class names for unknown codes', async () => {
+  const { httpReason } = await import('../../../src/proxy/http/rules/reason');
+  assert.deepEqual([413, 418, 502, 302, 299, 399, 460, 530].map(httpReason), ['Request Entity Too Large', "I'm a teapot", 'Bad Gateway or Proxy Error', 'Moved Temporarily', 'Success', 'Redirection', 'Client Error', 'Server Error']);
+});
+
+test('http-after-response on Fulcrum replies: headers added before connection: close, set-status applied', async () => {
+  const { applyAfterResponse } = await import('../../../src/proxy/http/rules/after-reply');
+  const { config: c4 } = load(`${PROLOGUE}frontend a
+  bind 127.0.0.1:18094
+  http-after-response set-header X-After "%[status]"
+  http-after-response set-status 418 if { status 302 }
+  http-request deny if { path /deny }
+  http-request redirect location /x if { path /redir }
+`);
+  const g4 = build(c4);
+  const px = g4.proxy('a');
+  const deny = runRequest(g4, 'a', 'GET /deny HTTP/1.1\nHost: a\nConnection: close');
+  const d = applyAfterResponse(() => deny.txn, px, undefined, deny.reply!);
+  assert.equal(d.response.toString(), 'HTTP/1.1 403 Forbidden\r\ncontent-length: 93\r\ncache-control: no-cache\r\ncontent-type: text/html\r\nx-after: 403\r\nconnection: close\r\n\r\n<html><body><h1>403 Forbidden</h1>\nRequest forbidden by administrative rules.\n</body></html>\n');
+  const redir = runRequest(g4, 'a', 'GET /redir HTTP/1.1\nHost: a\nConnection: close');
+  const r = applyAfterResponse(() => redir.txn, px, undefined, redir.reply!);
+  assert.equal(r.response.toString(), "HTTP/1.1 418 I'm a teapot\r\ncontent-length: 0\r\nlocation: /x\r\ncache-control: no-cache\r\nx-after: 302\r\nconnection: close\r\n\r\n");
+  assert.equal(r.status, 418);
+});

@@ -19,7 +19,6 @@ import { registerHttpAction, STOP, type ActionResult, type ActionCompileEnv, typ
 import { parseReplyArgs, compileReply, clientCloses, type ReplyConfig } from './reply';
 import { compileLf, type LfValue } from './lf';
 import { pageSource, statusOf } from '../errors-config';
-import { reasonPhrase } from '../error-pages';
 import { splitUri } from './actions-uri';
 import type { HttpReply, HttpTxn } from '../hooks';
 
@@ -76,6 +75,8 @@ export interface RedirectConfig {
 }
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
+/** Status lines of redirects (http_ana.c's own strings: 302 is "Found" here). */
+const REDIRECT_REASONS: Record<number, string> = { 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 307: 'Temporary Redirect', 308: 'Permanent Redirect' };
 
 /** Parses redirect words (without `redirect` itself); returns HAProxy's error text. */
 export function parseRedirect(args: string[]): RedirectConfig | string {
@@ -113,7 +114,7 @@ export function parseRedirect(args: string[]): RedirectConfig | string {
 /** Compiles a redirect into an action closure. */
 export function compileRedirect(r: RedirectConfig, phase: 'R' | 'H' = 'R'): (txn: HttpTxn) => HttpReply | undefined {
   const v = compileLf(r.value) as LfValue;
-  const head = `HTTP/1.1 ${r.code} ${reasonPhrase(r.code)}\r\ncontent-length: 0\r\nlocation: `;
+  const head = `HTTP/1.1 ${r.code} ${REDIRECT_REASONS[r.code]}\r\ncontent-length: 0\r\nlocation: `;
   const tail = r.cookie ? `\r\nset-cookie: ${r.cookie}\r\n` : '\r\ncache-control: no-cache\r\n';
   const pathPart = (txn: HttpTxn): string => {
     const [, p, q] = splitUri(txn.req.uri);

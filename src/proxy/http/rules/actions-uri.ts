@@ -9,7 +9,7 @@
 import { registerHttpAction, type ActionResult } from './registry';
 import { compileLf } from './lf';
 import { compileRegex, expandRefs } from './regex';
-import { reasonPhrase } from '../error-pages';
+import { httpReason } from './reason';
 import type { HttpTxn } from '../hooks';
 
 /**
@@ -104,7 +104,7 @@ registerHttpAction([
     },
     compile(args) {
       const status = Number(args[0]);
-      const reason = args[1] === 'reason' ? args[2] : reasonPhrase(status);
+      const reason = args[1] === 'reason' ? args[2] : httpReason(status);
       return (txn): ActionResult => {
         const r = txn.res;
         if (!r) return undefined;

@@ -15,7 +15,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { reasonPhrase } from '../error-pages';
+import { httpReason } from './reason';
 import { compileLf, type LfValue } from './lf';
 import type { HttpTxn } from '../hooks';
 
@@ -138,7 +138,7 @@ export function compileReply(r: ReplyConfig, pages: ErrorPageSource): ReplyBuild
     dynamic = true;
     hdrFns.push([n.toLowerCase(), f]);
   }
-  const statusLine = `HTTP/1.1 ${r.status} ${reasonPhrase(r.status)}\r\n`;
+  const statusLine = `HTTP/1.1 ${r.status} ${httpReason(r.status)}\r\n`;
   const ctype = r.contentType !== undefined ? `content-type: ${r.contentType}\r\n` : '';
   const build = (txn: HttpTxn | undefined, close: boolean): Buffer => {
     let head = statusLine;
