@@ -39,6 +39,20 @@ export function entryLine(t: StickTable, e: StickEntry, now: number): string {
 
 interface Filter { type: number; op: string; value: number }
 
+/**
+ * A key typed on the CLI, as HAProxy parses it there: binary tables refuse keys, integer
+ * and ipv6 tables answer "Invalid key" (an IPv4 address is not taken for ipv6 here), an
+ * unparsable ip key is ignored silently.
+ */
+function cliKey(t: StickTable, text: string): { key?: string; error?: string } {
+  const type = t.cfg.type;
+  if (type === 'binary') return { error: 'Inserting keys into tables of type other than ip, ipv6, string and integer is not supported\n' };
+  if (type === 'integer' && !/^-?\d+$/.test(text)) return { error: 'Invalid key\n' };
+  if (type === 'ipv6' && !text.includes(':')) return { error: 'Invalid key\n' };
+  const key = t.keyOf(text);
+  return key === undefined ? (type === 'ip' ? {} : { error: 'Invalid key\n' }) : { key };
+}
+
 /** Parses `[data.<x> <op> <v>]* [key <k>]` from args[from..]; returns an error text. */
 function parseFilters(t: StickTable, args: string[], from: number): { filters: Filter[]; key?: string } | string {
   const filters: Filter[] = [];
@@ -87,8 +101,9 @@ function showTable(ctx: CliContext): string {
   const now = Date.now();
   const name = ctx.args[2];
   if (name === undefined) {
+    // HAProxy walks its table list newest first.
     let out = '';
-    for (const t of tables.values()) out += header(t, now);
+    for (const t of [...tables.values()].reverse()) out += header(t, now);
     return out;
   }
   const t = tables.get(name);
@@ -97,8 +112,9 @@ function showTable(ctx: CliContext): string {
   if (typeof f === 'string') return f;
   if (f.key !== undefined) {
     // A key lookup prints nothing at all when the key is absent (not even the header).
-    const k = t.keyOf(f.key);
-    const e = k === undefined ? undefined : t.lookup(k, now);
+    const k = cliKey(t, f.key);
+    if (k.error) return k.error;
+    const e = k.key === undefined ? undefined : t.lookup(k.key, now);
     if (!e || !matches(t, e, f.filters, now)) return '';
     return header(t, now) + entryLine(t, e, now);
   }
@@ -120,8 +136,9 @@ function clearTable(ctx: CliContext): string {
   if (typeof f === 'string') return f;
   const now = Date.now();
   if (f.key !== undefined) {
-    const k = t.keyOf(f.key);
-    const e = k === undefined ? undefined : t.lookup(k, now);
+    const k = cliKey(t, f.key);
+    if (k.error) return k.error;
+    const e = k.key === undefined ? undefined : t.lookup(k.key, now);
     // Entries still tracked by a stream stay (HAProxy only removes unreferenced ones).
     if (e && e.use === 0 && matches(t, e, f.filters, now)) t.entries.delete(e.key);
     return '';
@@ -138,7 +155,9 @@ function setTable(ctx: CliContext): string {
   const t = tables.get(name);
   if (!t) return 'No such table\n';
   if (a[3] !== 'key' || a[4] === undefined) return '';
-  const key = t.keyOf(a[4]);
+  const k = cliKey(t, a[4]);
+  if (k.error) return k.error;
+  const key = k.key;
   if (key === undefined) return '';
   const now = Date.now();
   // Data words are checked before anything changes: a bad one leaves the entry untouched.

@@ -225,3 +225,29 @@ test('stick store-response / stick match on a session header', () => {
   next.req = { method: 'GET', uri: '/', version: 'HTTP/1.1', status: 0, headers: ['x-sess', 'abc'] };
   assert.equal(stickLookup(be as Proxy, next), s2);
 });
+
+test('runtime API key handling per table type and table order as HAProxy 2.6.12', async () => {
+  const { config } = load(`backend s
+  stick-table type string len 8 size 10 store gpc0
+backend i
+  stick-table type integer size 10 store gpc0
+backend v6
+  stick-table type ipv6 size 10 store gpc0
+backend bn
+  stick-table type binary len 4 size 10 store gpc0
+`);
+  const g = build(config);
+  stickTables(g.instance);
+  const cli = async (line: string): Promise<string> => {
+    const args = line.split(' ');
+    return String(await findCliCommand(args)!.handler({ instance: g.instance, args, level: 'admin', session: { timeoutMs: 0, interactive: false, level: 'admin' } } as unknown as CliContext));
+  };
+  assert.equal(await cli('set table s key abcdefghijk data.gpc0 1'), '');
+  assert.equal(await cli('set table i key 42 data.gpc0 1'), '');
+  assert.equal(await cli('set table i key x1 data.gpc0 1'), 'Invalid key\n');
+  assert.equal(await cli('set table v6 key 10.0.0.1 data.gpc0 1'), 'Invalid key\n');
+  assert.equal(await cli('set table v6 key 2001:db8::1 data.gpc0 1'), '');
+  assert.equal(await cli('set table bn key 6162 data.gpc0 1'), 'Inserting keys into tables of type other than ip, ipv6, string and integer is not supported\n');
+  assert.equal(await cli('show table'), '# table: bn, type: binary, size:10, used:0\n# table: v6, type: ipv6, size:10, used:1\n# table: i, type: integer, size:10, used:1\n# table: s, type: string, size:10, used:1\n');
+  assert.match(await cli('show table s'), /\n0x[0-9a-f]+: key=abcdefgh use=0 exp=0 gpc0=1\n$/);
+});
