@@ -21,3 +21,4 @@ import './proxy/tcp/keywords';
 import './checks/pgsql-role-keywords';
 import './stats/web';
 import './proxy/commands';
+import './persist/index';

@@ -182,7 +182,8 @@ export class ConnectAttempt {
     // option redispatch <interval>: default -1 = on the last retry (configuration.txt).
     const n = this.retries;
     const iv = r.redispatchInterval;
-    const redispatch = r.redispatch && iv !== 0 && (iv > 0 ? n % iv === 0 : n === r.retries + iv + 1);
+    // A server already known DOWN (reached through `option persist`) is left at once.
+    const redispatch = r.redispatch && iv !== 0 && (!server.isRunning || (iv > 0 ? n % iv === 0 : n === r.retries + iv + 1));
     if (redispatch) {
       const other = this.be.balancer?.pick({ sample: { src: '', srcPort: 0, dst: '', dstPort: 0, frontend: '', vars: new Map() } }, server);
       if (other && other !== server && other.hasFreeSlot) {

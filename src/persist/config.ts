@@ -1,0 +1,121 @@
+/**
+ * `cookie <name> [rewrite|insert|prefix] [indirect] [nocache] [postonly] [preserve]
+ * [httponly] [secure] [domain <d>]* [maxidle <t>] [maxlife <t>] [dynamic] [attr <v>]*`
+ * (configuration.txt §4.2 "cookie"). Parsed into the proxy's `ext.cookie` slice; the data
+ * plane part is in ./cookie.ts.
+ */
+
+import { registerKeywords, BACKEND_SECTIONS } from '../config/registry';
+import { extSlice, type ProxyConfig } from '../config/model';
+import { parseTime } from '../config/units';
+
+export type CookieMode = 'insert' | 'rewrite' | 'prefix' | 'passive';
+
+export interface CookieConfig {
+  name: string;
+  mode: CookieMode;
+  indirect: boolean;
+  nocache: boolean;
+  postonly: boolean;
+  preserve: boolean;
+  httponly: boolean;
+  secure: boolean;
+  domains: string[];
+  /** Seconds, 0 = unset. */
+  maxidle: number;
+  maxlife: number;
+  dynamic: boolean;
+  attrs: string[];
+}
+
+/** The cookie configuration of a proxy, or undefined when it has no `cookie` line. */
+export function cookieConfig(p: ProxyConfig): CookieConfig | undefined {
+  const c = p.ext.cookie as CookieConfig | undefined;
+  return c && c.name ? c : undefined;
+}
+
+function timeSeconds(word: string | undefined): number | string {
+  if (word === undefined || word === '') return 'expects <time> as argument';
+  const r = parseTime(word, 's');
+  if (r.error !== undefined) return r.error;
+  return Math.floor(r.value / 1000);
+}
+
+registerKeywords([
+  {
+    name: 'cookie', sections: BACKEND_SECTIONS,
+    usage: 'cookie <name> [ rewrite | insert | prefix ] [ indirect ] [ nocache ] [ postonly ] [ preserve ] [ httponly ] [ secure ] [ domain <domain> ]* [ maxidle <idle> ] [ maxlife <life> ] [ dynamic ] [ attr <value> ]*',
+    parse(ctx) {
+      const p = ctx.proxy!;
+      const a = ctx.args;
+      if (a.length < 2 || a[1] === '') {
+        ctx.error(`'${a[0]}' expects <cookie_name> as argument.`);
+        return;
+      }
+      const c: CookieConfig = {
+        name: a[1], mode: 'passive', indirect: false, nocache: false, postonly: false, preserve: false,
+        httponly: false, secure: false, domains: [], maxidle: 0, maxlife: 0, dynamic: false, attrs: [],
+      };
+      let modes = 0;
+      for (let i = 2; i < a.length; i++) {
+        const w = a[i];
+        switch (w) {
+          case 'rewrite': case 'insert': case 'prefix': c.mode = w; modes++; break;
+          case 'indirect': c.indirect = true; break;
+          case 'nocache': c.nocache = true; break;
+          case 'postonly': c.postonly = true; break;
+          case 'preserve': c.preserve = true; break;
+          case 'httponly': c.httponly = true; break;
+          case 'secure': c.secure = true; break;
+          case 'dynamic': c.dynamic = true; break;
+          case 'domain': {
+            const d = a[i + 1];
+            if (d === undefined || d === '') { ctx.error(`'${a[0]} ${w}' requires domain argument.`); return; }
+            if (!d.startsWith('.')) {
+              ctx.warning(`domain '${d}' contains no embedded dot nor does not start with a dot. RFC forbids it, this configuration may not work properly.`);
+            }
+            c.domains.push(d);
+            i++;
+            break;
+          }
+          case 'maxidle': case 'maxlife': {
+            const v = timeSeconds(a[i + 1]);
+            if (typeof v === 'string') { ctx.error(`cookie '${w}' : ${v}.`); return; }
+            if (w === 'maxidle') c.maxidle = v; else c.maxlife = v;
+            i++;
+            break;
+          }
+          case 'attr': {
+            const v = a[i + 1];
+            if (v === undefined || v === '') { ctx.error(`'${a[0]} ${w}' requires an argument.`); return; }
+            if (/[\x00-\x1f;\x7f]/.test(v)) { ctx.error(`'${a[0]} ${w}' : invalid character found in argument.`); return; }
+            c.attrs.push(v);
+            i++;
+            break;
+          }
+          default:
+            ctx.error(`'${a[0]}' supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options.`);
+            return;
+        }
+      }
+      if (modes > 1 && c.mode !== 'passive') {
+        ctx.error(`'${a[0]}' : cookie modes 'rewrite', 'insert' and 'prefix' are mutually exclusive.`);
+        return;
+      }
+      if (c.mode === 'prefix' && c.indirect) {
+        ctx.warning(`'${a[0]}' : 'prefix' is incompatible with 'indirect'. Please consider removing 'indirect'.`);
+      }
+      if (c.preserve && c.mode !== 'insert' && !c.indirect) {
+        ctx.error(`'${a[0]}' : 'preserve' requires at least 'insert' or 'indirect'.`);
+        return;
+      }
+      if ((c.maxidle || c.maxlife) && c.mode !== 'insert') {
+        ctx.warning(`'${a[0]}' : 'maxidle' and 'maxlife' may only be used with 'insert'. Ignoring.`);
+        c.maxidle = 0;
+        c.maxlife = 0;
+      }
+      p.ext.cookie = c;
+      void extSlice;
+    },
+  },
+]);

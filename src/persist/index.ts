@@ -1,0 +1,3 @@
+/** Persistence and server address subsystems: cookie persistence (config + data plane). */
+import './config';
+import './cookie';
