@@ -986,9 +986,11 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (upgrade) {
       this.sock.write(out, 'latin1');
       this.state = St.Tunnel;
-      const tunnel = this.be!.cfg.timeouts.tunnel ?? this.be!.cfg.timeouts.server;
-      this.srv!.setTimeout(tunnel ?? 0);
-      this.sock.setTimeout(this.be!.cfg.timeouts.tunnel ?? this.fe.cfg.timeouts.client ?? 0);
+      // One idle timer for the tunnel, on the client side (reads and writes both refresh it):
+      // two timers of the same length raced, and HAProxy reports the client side (cD--).
+      const tunnel = this.be!.cfg.timeouts.tunnel;
+      this.srv!.setTimeout(tunnel !== undefined ? 0 : this.be!.cfg.timeouts.server ?? 0);
+      this.sock.setTimeout(tunnel ?? this.fe.cfg.timeouts.client ?? 0);
       this.reqDone = true;
       this.sock.resume();
       if (this.inBuf) {
