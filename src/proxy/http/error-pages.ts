@@ -63,7 +63,8 @@ export function rawErrorResponse(status: number): Buffer {
 
 /**
  * The HTX-encoded form the stream sends (403, 502, 503, 504 ...): lower-case header names,
- * and `connection: close` only when `close` is asked (the client connection ends after it).
+ * and `connection: close` only when `close` is asked (the client connection ends after it),
+ * as the last header: the H1 mux appends it (observed on 2.6.12).
  */
 export function errorResponse(status: number, close = false): Buffer {
   const key = close ? -status : status;
@@ -71,7 +72,7 @@ export function errorResponse(status: number, close = false): Buffer {
   if (!b) {
     const t = TEMPLATES[status] ?? TEMPLATES[500];
     const bd = body(TEMPLATES[status] ? status : 500);
-    b = Buffer.from(`HTTP/1.1 ${status} ${t.reason}\r\ncontent-length: ${Buffer.byteLength(bd)}\r\ncache-control: no-cache\r\n${close ? 'connection: close\r\n' : ''}content-type: text/html\r\n\r\n${bd}`, 'latin1');
+    b = Buffer.from(`HTTP/1.1 ${status} ${t.reason}\r\ncontent-length: ${Buffer.byteLength(bd)}\r\ncache-control: no-cache\r\ncontent-type: text/html\r\n${close ? 'connection: close\r\n' : ''}\r\n${bd}`, 'latin1');
     htxCache.set(key, b);
   }
   return b;
