@@ -10,6 +10,7 @@ import type { ConditionConfig, ProxyConfig } from '../../config/model';
 import { parseTime } from '../../config/units';
 import { compileCondition } from '../../acl/compile';
 import './fetches';
+import './http-content';
 import { proxyTcpRules, parseAction, haproxyKnows, ACTIONS, HAPROXY_LISTS, actionKey, type TcpRuleSet } from './rules';
 
 /** HAProxy's proxy_type_str(): frontend / backend / proxy (listen) / defaults. */

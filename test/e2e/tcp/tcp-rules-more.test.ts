@@ -14,8 +14,11 @@ let P: Record<string, number> = {};
 const got: string[] = [];
 
 before(async () => {
-  const [track, proxy, http, bec, echo] = await freePorts(5);
-  P = { track, proxy, http, bec, echo };
+  const [track, proxy, http, bec, echo, http2, web] = await freePorts(7);
+  P = { track, proxy, http, bec, echo, http2, web };
+  const w = (await import('node:http')).createServer((req, res) => res.end('ok'));
+  await new Promise<void>((r) => w.listen(web, '127.0.0.1', r));
+  servers.push(w as unknown as net.Server);
   const s = net.createServer((c) => { c.on('data', (d) => { got.push(d.toString()); c.write(`echo:${d}`); }); c.on('error', () => undefined); });
   await new Promise<void>((r) => s.listen(echo, '127.0.0.1', r));
   servers.push(s);
@@ -47,6 +50,20 @@ frontend fe_http
     bind 127.0.0.1:${http}
     tcp-request connection reject if { src 127.0.0.1 }
     default_backend be_web
+
+frontend fe_http2
+    mode http
+    option httplog
+    bind 127.0.0.1:${http2}
+    stick-table type ip size 1k expire 30s store http_req_cnt
+    tcp-request content track-sc0 src
+    tcp-request content reject if { hdr(host) -m str evil.example }
+    http-request deny if { sc0_http_req_cnt gt 2 }
+    default_backend be_web2
+
+backend be_web2
+    mode http
+    server w 127.0.0.1:${web}
 
 frontend fe_bec
     bind 127.0.0.1:${bec}
@@ -120,4 +137,12 @@ test('tcp-request content rules in a backend run after switching', async () => {
   assert.equal(await ok.answer, 'echo:good');
   ok.sock.destroy();
   await pollUntil(() => /fe_bec be_inspect\/<NOSRV> .* PR /.test(fp.stdout), `PR log line\n${fp.stdout}`);
+});
+
+test('HTTP frontend: tcp-request content track-sc0 feeds http-request rules; reject closes without a response', async () => {
+  assert.equal((await httpGet(P.http2, '/')).status, 200);
+  assert.equal((await httpGet(P.http2, '/')).status, 200);
+  assert.equal((await httpGet(P.http2, '/')).status, 403);
+  await assert.rejects(httpGet(P.http2, '/', { host: 'evil.example' }));
+  await pollUntil(() => /fe_http2 fe_http2\/<NOSRV> .* -1 .* PR-- /.test(fp.stdout), `PR-- log line\n${fp.stdout}`);
 });
