@@ -137,20 +137,25 @@ function capWord(cap: string): string {
   return cap === 'listen' ? 'proxy' : cap;
 }
 
-/** `SIGHUP`: HAProxy's sig_dump_state(): every server, then its proxy, in config order. */
+/**
+ * `SIGHUP`: HAProxy's sig_dump_state(): every server, then its proxy, in config order; each
+ * line on stderr as a warning and to the proxy's loggers at level notice. The first line
+ * goes to stderr only.
+ */
 export function dumpServerStates(instance: Instance): void {
-  emitAdminEvent('warning', 'SIGHUP received, dumping servers states.');
+  if (!instance.options.quiet) process.stderr.write(`${logPrefix('warning')}SIGHUP received, dumping servers states.\n`);
+  const say = (msg: string, proxy: string): void => emitAdminEvent('notice', msg, proxy, { label: 'warning' });
   for (const px of instance.proxies) {
     for (const s of px.servers) {
-      emitAdminEvent('warning', `SIGHUP: Server ${px.name}/${s.name} is ${s.isRunning ? 'UP' : 'DOWN'}. Conn: ${s.curConns} act, ${s.queueLength} pend, ${s.counters.total} tot.`, px.name);
+      say(`SIGHUP: Server ${px.name}/${s.name} is ${s.isRunning ? 'UP' : 'DOWN'}. Conn: ${s.curConns} act, ${s.queueLength} pend, ${s.counters.total} tot.`, px.name);
     }
     const conn = `Conn: act(FE+BE): ${px.feCounters.cur}+${px.beCounters.cur}, ${px.queueLength} pend (${px.queueLength} unass), tot(FE+BE): ${px.feCounters.total}+${px.beCounters.total}.`;
     if (px.servers.length === 0) {
-      emitAdminEvent('warning', `SIGHUP: Proxy ${px.name} has no servers. ${conn}`, px.name);
+      say(`SIGHUP: Proxy ${px.name} has no servers. ${conn}`, px.name);
     } else {
       const c = px.usableCounts();
-      if (c.active === 0 && c.backup === 0) emitAdminEvent('warning', `SIGHUP: Proxy ${px.name} has no server available ! ${conn}`, px.name);
-      else emitAdminEvent('warning', `SIGHUP: Proxy ${px.name} has ${c.active} active servers and ${c.backup} backup servers available. ${conn}`, px.name);
+      if (c.active === 0 && c.backup === 0) say(`SIGHUP: Proxy ${px.name} has no server available ! ${conn}`, px.name);
+      else say(`SIGHUP: Proxy ${px.name} has ${c.active} active servers and ${c.backup} backup servers available. ${conn}`, px.name);
     }
   }
 }
