@@ -214,3 +214,28 @@ test('the stock example as a system service: daemon, pidfile, chroot, user, stat
     await Promise.all(stubs.map((s) => s.close()));
   }
 });
+
+test('a group or user that cannot be applied is fatal (process started without the right to change ids)', { skip: (!isRoot || spawnSync('setpriv', ['--version']).status !== 0) && 'needs root and setpriv' }, async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o755);
+  const [front, back] = await freePorts(2);
+  const base = `defaults\n    mode http\n    timeout client 5s\n    timeout server 5s\n    timeout connect 2s\nfrontend main\n    bind 127.0.0.1:${front}\n    default_backend app\nbackend app\n    server app1 127.0.0.1:${back}\n`;
+  const run = (name: string, global: string): Promise<{ code: number | null; stderr: string }> => {
+    const f = writeFile(dir, name, `global\n${global}\n${base}`);
+    chmodSync(f, 0o644);
+    // nobody, without CAP_SETUID/CAP_SETGID: setgid/setuid to another id fail with EPERM.
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(ROOT, 'bin', 'fulcrum'), '-db', '-f', f], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => { stderr += d; });
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { if (child.pid) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ } }, 10000);
+      child.on('exit', (code) => { clearTimeout(t); resolve({ code, stderr }); });
+    });
+  };
+  const g = await run('g.cfg', `    group ${USER}`);
+  assert.equal(g.code, 1, g.stderr);
+  assert.match(g.stderr, new RegExp(`\\[ALERT\\]    \\(\\d+\\) : \\[fulcrum\\.main\\(\\)\\] Cannot set gid ${gid}\\.`));
+  const u = await run('u.cfg', `    user ${USER}`);
+  assert.equal(u.code, 1, u.stderr);
+  assert.match(u.stderr, new RegExp(`\\[ALERT\\]    \\(\\d+\\) : \\[fulcrum\\.main\\(\\)\\] Cannot set uid ${uid}\\.`));
+});
