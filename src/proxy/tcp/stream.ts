@@ -323,7 +323,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     this.end('-', '-');
   }
 
-  private onClientTimeout(): void { this.end('c', 'D'); }
+  private onClientTimeout(): void { this.end('c', this.inspecting ? 'R' : 'D'); }
 
   onServerData(d: Buffer): void {
     const ri = this.resInspect;
