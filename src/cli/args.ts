@@ -158,8 +158,11 @@ export function parseArgs(argv: string[]): ParseArgsResult {
   return { options: o };
 }
 
-/** True when the process should detach: `-D` or global `daemon`, unless `-d`/`-db`/`-c`. */
+/**
+ * True when the process should detach: `-D` or global `daemon`, unless `-d`/`-db`/`-c`, or
+ * `-Ws` (systemd supervises the master in the foreground; HAProxy 2.6 ignores `daemon` then).
+ */
 export function wantsDaemon(o: CliOptions, configDaemon: boolean): boolean {
-  if (o.noBackground || o.debug || o.checkOnly) return false;
+  if (o.noBackground || o.debug || o.checkOnly || o.systemdNotify) return false;
   return o.daemon || configDaemon;
 }

@@ -227,10 +227,12 @@ test('-Ws notifies systemd: READY=1, then RELOADING=1 and READY=1 around a reloa
   recv.stdout.on('data', (d) => { got += d; });
   const fp = await (async () => {
     await pollUntil(() => existsSync(notify), 'the notify socket');
-    return startFulcrum(cfg(front, a.port), { dir, waitPort: front, args: ['-Ws', '-db', '-S', msock], env: { NOTIFY_SOCKET: notify } });
+    // `daemon` as in a stock configuration: -Ws keeps the master in the foreground anyway.
+    return startFulcrum(cfg(front, a.port, '    daemon'), { dir, waitPort: front, args: ['-Ws', '-S', msock], env: { NOTIFY_SOCKET: notify } });
   })();
   try {
     await pollUntil(() => got.includes('READY=1'), 'READY=1');
+    assert.ok(fp.running, 'the master must not detach under -Ws');
     assert.match(got, new RegExp(`MAINPID=${fp.pid}`));
     fp.signal('SIGUSR2');
     await pollUntil(() => /RELOADING=1[\s\S]*READY=1/.test(got.slice(got.indexOf('READY=1') + 7)), 'RELOADING=1 then READY=1');
