@@ -8,12 +8,13 @@
  *   defaults/backend/listen  load-server-state-from-file global|local|none
  *   defaults/backend/listen  server-state-file-name [use-backend-name|<file>]
  *
- * Loading (service 'server-state', order 55: after the proxies are built, before checks
- * start and before privileges are dropped, so the file is read outside the chroot): each
- * backend that asks for it gets, per server named in the file: the forced maintenance and
- * drain flags (unless `disabled` changed in the configuration since the dump), the
- * runtime weight (when the configured weight did not change), and the address and port
- * set at runtime.
+ * Loading (service 'server-state', order 65: after the proxies and their checks are set
+ * up, before any traffic and before privileges are dropped, so the file is read outside
+ * the chroot): each backend that asks for it gets, per server named in the file: the
+ * forced maintenance and drain flags (unless `disabled` changed in the configuration since
+ * the dump), the runtime weight (when the configured weight did not change), the address
+ * and port set at runtime, and DOWN for a checked server that was DOWN (its check health
+ * restarts at 0, so it needs `rise` good checks).
  *
  * Saving: HAProxy leaves it to the operator (`show servers state` > file before a reload);
  * Fulcrum's master also does it by itself before each reload (the current worker renders
@@ -146,6 +147,12 @@ export function applyServerState(instance: Instance): number {
       if (wasCfgDisabled === srv.cfg.disabled) srv.setAdmin(AdminFlag.FMAINT, (st.adminState & AdminFlag.FMAINT) !== 0);
       srv.setAdmin(AdminFlag.FDRAIN, (st.adminState & AdminFlag.FDRAIN) !== 0);
       if (st.iweight === srv.iweight && st.uweight !== srv.uweight && st.uweight >= 0 && st.uweight <= 256) srv.setWeight(st.uweight);
+      // A server its checks had found DOWN stays DOWN until they pass again (`rise` times),
+      // instead of taking traffic right after the reload.
+      if (st.opState === 0 && srv.check && srv.isRunning && !srv.inMaint) {
+        srv.check.health = 0;
+        srv.setStopped();
+      }
       let moved = false;
       if (st.addr !== '-' && isIP(st.addr) !== 0 && st.addr !== srv.host) { srv.host = st.addr; moved = true; }
       if (st.port > 0 && st.port <= 65535 && st.port !== srv.port) { srv.port = st.port; moved = true; }
@@ -195,7 +202,8 @@ export function writeStateFiles(files: { path: string; text: string }[]): string
 
 registerService({
   name: 'server-state',
-  order: 55,
+  // After the checks service (60) created the check states, before the runtime socket.
+  order: 65,
   start(instance) {
     applyServerState(instance);
   },

@@ -106,3 +106,35 @@ test('standalone: the state dumped by the operator is loaded by the next process
     await Promise.all([s1.close(), s2.close()]);
   }
 });
+
+test('master-worker: a server its checks found DOWN is still DOWN after a reload until checks pass again', async () => {
+  const [front, deadPort] = await freePorts(2);
+  const s1 = await startHttpStub('one');
+  const dir = tempDir();
+  const stats = join(dir, 'stats');
+  const msock = join(dir, 'master.sock');
+  const conf = (inter: string): string => cfg(front, s1.port, deadPort).replace(`server app2 127.0.0.1:${deadPort}`, `server app2 127.0.0.1:${deadPort} check inter ${inter} rise 3 fall 1`);
+  const fp = await startFulcrum(conf('100ms'), { dir, waitPort: front, args: ['-W', '-db', '-S', msock] });
+  let revived: Awaited<ReturnType<typeof startHttpStub>> | undefined;
+  try {
+    await pollUntil(async () => /^\d+ app \d+ app2 \S+ 0 /m.test(await cliCommand(stats, 'show servers state')), 'app2 DOWN by its checks', 8000);
+    // The server comes back, and the next configuration checks it slowly: right after the
+    // reload it must still be DOWN (from the state file), not UP by default.
+    revived = await startHttpStub('two', deadPort);
+    writeFileSync(join(dir, 'fulcrum.cfg'), conf('2s').replaceAll('{{DIR}}', dir));
+    const worker1 = /# workers\n(\d+)/.exec(await cliCommand(msock, 'show proc'))![1];
+    await cliCommand(msock, 'reload');
+    await pollUntil(async () => {
+      const m = /# workers\n(\d+)/.exec(await cliCommand(msock, 'show proc'));
+      return m && m[1] !== worker1 && new RegExp(`^Pid: ${m[1]}$`, 'm').test(await cliCommand(stats, 'show info'));
+    }, 'the new worker on the stats socket');
+    assert.match(await cliCommand(stats, 'show servers state'), /^\d+ app \d+ app2 \S+ 0 /m, 'DOWN right after the reload');
+    for (let i = 0; i < 3; i++) assert.match((await httpGet(front)).body, /Server: one/);
+    // Three good checks later it is UP again.
+    await pollUntil(async () => /^\d+ app \d+ app2 \S+ 2 /m.test(await cliCommand(stats, 'show servers state')), 'app2 UP after rise checks', 20000);
+  } finally {
+    await fp.stop();
+    await s1.close();
+    await revived?.close();
+  }
+});
