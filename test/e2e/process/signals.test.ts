@@ -150,3 +150,22 @@ test('SIGHUP dumps every server and proxy state', { skip: !hasStderrEvents && 's
     await stub.close();
   }
 });
+
+test('grace: after SIGUSR1 the listeners keep accepting for the grace delay, then the process stops', async () => {
+  const [front] = await freePorts(1);
+  const stub = await startHttpStub('s1');
+  const fp = await startFulcrum(cfg(front, stub.port, '    grace 3s'), { waitPort: front });
+  try {
+    fp.signal('SIGUSR1');
+    // Well inside the 3 s grace: still served.
+    const r = await httpGet(front);
+    assert.equal(r.status, 200);
+    assert.ok(fp.running);
+    const ex = await fp.waitExit(10000);
+    assert.equal(ex.signal, null);
+    assert.equal(ex.code, 0);
+  } finally {
+    await fp.stop();
+    await stub.close();
+  }
+});
