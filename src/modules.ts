@@ -22,3 +22,4 @@ import './checks/pgsql-role-keywords';
 import './stats/web';
 import './proxy/commands';
 import './persist/index';
+import './resolvers/index';

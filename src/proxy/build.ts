@@ -93,6 +93,8 @@ async function resolveServers(instance: Instance): Promise<void> {
   for (const px of instance.proxies) {
     for (const s of px.servers) {
       if (s.cfg.address?.family !== 'hostname') continue;
+      // `init-addr` servers are given their first address by resolvers/runtime.ts.
+      if (s.cfg.options['init-addr'] !== undefined) continue;
       jobs.push(lookup(s.host).then((r) => { s.host = r.address; }, () => {
         process.stderr.write(`${logPrefix('alert')}config : ${px.typeWord} '${px.name}' : could not resolve address '${s.host}'.\n`);
       }));

@@ -160,7 +160,7 @@ export class Server {
    */
   statusText(): string {
     if (this.adminState & (AdminFlag.IMAINT)) return 'MAINT(via)';
-    if (this.adminState & AdminFlag.RMAINT) return 'MAINT(resolution)';
+    if (this.adminState & AdminFlag.RMAINT) return 'MAINT (resolution)'; // as 2.6.12 prints it
     if (this.inMaint) return 'MAINT';
     const chk = this.check;
     if (this.opState === OpState.Stopping) return 'NOLB';
