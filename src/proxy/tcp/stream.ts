@@ -326,6 +326,9 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   private onClientTimeout(): void { this.end('c', this.inspecting ? 'R' : 'D'); }
 
   onServerData(d: Buffer): void {
+    // Counted when read from the server, as HAProxy counts what enters the response channel
+    // (a tcp-response reject logs the bytes it held back).
+    this.rec.bytesOut += d.length;
     const ri = this.resInspect;
     if (ri) {
       ri.buf.push(d);
@@ -337,7 +340,6 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   }
 
   private forwardToClient(d: Buffer): void {
-    this.rec.bytesOut += d.length;
     if (!this.sock.write(d)) this.srv?.pause();
   }
 
