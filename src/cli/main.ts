@@ -126,6 +126,11 @@ function signalOld(pids: number[], sig: NodeJS.Signals): void {
 
 /** Entry point used by bin/fulcrum. */
 export function main(argv: string[]): void {
+  // Operator tools (not haproxy flags): the dashboard and the log analyser.
+  if (argv[0] === 'top' || argv[0] === 'log-stats') {
+    void (require(argv[0] === 'top' ? '../dashboard/top' : '../logstats/main') as { run(a: string[]): Promise<void> }).run(argv.slice(1));
+    return;
+  }
   const parsed = parseArgs(argv);
   if (parsed.error !== undefined) usage();
   const o = parsed.options;
