@@ -25,6 +25,14 @@ import { setResponsePayload } from './fetches';
 /** Largest request payload kept for `tcp-request content` inspection (tune.bufsize - maxrewrite). */
 const INSPECT_MAX = 16384 - 1024;
 
+/**
+ * Bytes a side may hold unsent before the other side stops being read. Node's default
+ * writable high-water mark (16 kB) is below one 64 kB read, so pausing on every `false`
+ * from write() would pause and resume on each chunk; this keeps backpressure (bounded
+ * memory per stream) with far fewer round trips through the event loop.
+ */
+const PIPE_BUF = 256 * 1024;
+
 export class TcpStream implements ConnectTarget, QueuedRequest {
   readonly instance: Instance;
   readonly fe: Proxy;
@@ -300,7 +308,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
       this.sock.pause();
       return;
     }
-    if (this.srv && !this.srv.write(d)) this.sock.pause();
+    if (this.srv && !this.srv.write(d) && this.srv.writableLength >= PIPE_BUF) this.sock.pause();
   }
 
   private onClientEnd(): void {
@@ -340,7 +348,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   }
 
   private forwardToClient(d: Buffer): void {
-    if (!this.sock.write(d)) this.srv?.pause();
+    if (!this.sock.write(d) && this.sock.writableLength >= PIPE_BUF) this.srv?.pause();
   }
 
   onServerEnd(): void {
