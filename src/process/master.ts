@@ -168,6 +168,8 @@ export class Master {
   private reloading: Promise<boolean> | undefined;
   private queuedReload: Promise<boolean> | undefined;
   private stopping = false;
+  /** Set once the first worker serves. */
+  private running = false;
   private exitCode = 0;
   private cliServers: { server: net.Server; path?: string }[] = [];
   /** Root-only directory for the workers' private CLI sockets. */
@@ -184,6 +186,8 @@ export class Master {
 
   /** Starts the first worker; resolves false (after printing why) when it cannot. */
   async start(): Promise<boolean> {
+    // Handlers first: once a port is bound, a client may already signal us.
+    this.installSignals();
     if (!loadNative()) {
       out('alert', `[${basename(process.argv[1] ?? 'fulcrum')}.main()] master-worker mode needs Fulcrum's native helper: ${nativeLoadError()}`);
       return false;
@@ -204,7 +208,6 @@ export class Master {
         return false;
       }
     }
-    this.installSignals();
     try {
       this.cliDir = mkdtempSync(join(tmpdir(), 'fulcrum-master-'));
       chmodSync(this.cliDir, 0o700);
@@ -216,6 +219,7 @@ export class Master {
     const ok = await this.spawnWorker(this.fds);
     if (!ok) return false;
     sdNotifySafe(`READY=1\nMAINPID=${process.pid}`, (m) => out('warning', m));
+    this.running = true;
     return true;
   }
 
@@ -293,7 +297,8 @@ export class Master {
 
   /** Re-reads the configuration and replaces the workers. Resolves true on success. */
   reload(): Promise<boolean> {
-    if (this.stopping) return Promise.resolve(false);
+    // Not before the first worker serves (the start is a load of its own).
+    if (this.stopping || !this.running) return Promise.resolve(false);
     if (this.reloading) {
       // A reload asked for while one runs happens after it (the files may have changed
       // again since the running one read them), once, however many were asked for.

@@ -39,11 +39,13 @@ export async function runServer(config: Config, options: InstanceOptions): Promi
   if ((options.masterWorker || config.global.masterWorker) && !isWorkerProcess()) return runMaster(config, options);
   const instance = new Instance(config, options);
   installCrashGuard();
+  // Before anything listens: a signal that arrives once a port accepts must find its handler
+  // (Node's defaults: SIGUSR1 opens the inspector, SIGTTOU stops the process).
+  installSignals(instance);
   configureListenSockets(config.global);
   // Listeners accept but serve nothing until chroot/setuid are done.
   acceptGate.held = true;
   for (const s of allServices()) await s.start(instance);
-  installSignals(instance);
   if (isWorkerProcess()) await openWorkerCli(instance);
   // The pidfile is written before chroot/setuid (HAProxy does the same): afterwards its path
   // would resolve inside the chroot and the process could no longer write /run.
