@@ -83,6 +83,10 @@ registerKeywords([
       const where = `${pxWhat(p)} '${p.name}'`;
       const sub = ctx.args[1];
       if (sub === undefined) { ctx.error(`missing argument for 'tcp-request' in ${where}`); return; }
+      if (p.cap === 'defaults' && !ctx.sectionName && ['inspect-delay', 'connection', 'session', 'content'].includes(sub)) {
+        ctx.error(`tcp-request ${sub} is not allowed in anonymous 'defaults' sections`);
+        return;
+      }
       if (sub === 'inspect-delay') {
         parseDelay(ctx, 'tcp-request', (ms) => { proxyTcpRules(p).inspectDelay = ms; });
         return;
