@@ -484,6 +484,7 @@ function dispatchFamily(ctx: KeywordContext, section: SectionName, family: strin
     if (uns && uns.sections.includes(section)) return reportUnsupported(ctx, full, uns);
     if (sub !== undefined && haproxyHasKeyword(section, full)) return reportUnsupported(ctx, full, { advice: '', fatal: true });
     if (sub !== undefined && wrongSectionForHaproxy(ctx, full)) return;
+    if (family === 'timeout' && section === 'resolvers') return ctx.error(`'timeout' expects 'retry' or 'resolve' and <time> as arguments got '${sub ?? ''}'.`);
     const special = FAMILY_UNKNOWN[family];
     if (special) return ctx.error(special(sub ?? ''));
     if (sub === undefined) return ctx.error(`'${family}' expects an argument.`);

@@ -8,6 +8,7 @@
 import { registerKeywords, BACKEND_SECTIONS } from '../config/registry';
 import { extSlice, type ProxyConfig } from '../config/model';
 import { parseTime } from '../config/units';
+import { registerPostCheck } from '../config/validate';
 
 export type CookieMode = 'insert' | 'rewrite' | 'prefix' | 'passive';
 
@@ -60,7 +61,7 @@ registerKeywords([
       for (let i = 2; i < a.length; i++) {
         const w = a[i];
         switch (w) {
-          case 'rewrite': case 'insert': case 'prefix': c.mode = w; modes++; break;
+          case 'rewrite': case 'insert': case 'prefix': if (c.mode !== w) modes++; c.mode = w; break;
           case 'indirect': c.indirect = true; break;
           case 'nocache': c.nocache = true; break;
           case 'postonly': c.postonly = true; break;
@@ -71,8 +72,8 @@ registerKeywords([
           case 'domain': {
             const d = a[i + 1];
             if (d === undefined || d === '') { ctx.error(`'${a[0]} ${w}' requires domain argument.`); return; }
-            if (!d.startsWith('.')) {
-              ctx.warning(`domain '${d}' contains no embedded dot nor does not start with a dot. RFC forbids it, this configuration may not work properly.`);
+            if (!(d.startsWith('.') ? d.slice(1) : d).includes('.')) {
+              ctx.warning(`domain '${d}' contains no embedded dot, this configuration may not work properly (see RFC6265#5.2.3).`, 'parsing-tight');
             }
             c.domains.push(d);
             i++;
@@ -98,24 +99,26 @@ registerKeywords([
             return;
         }
       }
-      if (modes > 1 && c.mode !== 'passive') {
-        ctx.error(`'${a[0]}' : cookie modes 'rewrite', 'insert' and 'prefix' are mutually exclusive.`);
-        return;
-      }
-      if (c.mode === 'prefix' && c.indirect) {
-        ctx.warning(`'${a[0]}' : 'prefix' is incompatible with 'indirect'. Please consider removing 'indirect'.`);
-      }
-      if (c.preserve && c.mode !== 'insert' && !c.indirect) {
-        ctx.error(`'${a[0]}' : 'preserve' requires at least 'insert' or 'indirect'.`);
-        return;
-      }
-      if ((c.maxidle || c.maxlife) && c.mode !== 'insert') {
-        ctx.warning(`'${a[0]}' : 'maxidle' and 'maxlife' may only be used with 'insert'. Ignoring.`);
-        c.maxidle = 0;
-        c.maxlife = 0;
-      }
+      let bad = false;
+      if (c.mode === 'rewrite' && c.indirect) { ctx.error(`cookie 'rewrite' and 'indirect' modes are incompatible.`); bad = true; }
+      if (modes > 1) { ctx.error(`cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.`); bad = true; }
+      if (c.preserve && c.mode !== 'insert' && !c.indirect) { ctx.error(`cookie 'preserve' requires at least 'insert' or 'indirect'.`); bad = true; }
+      if (bad) return;
       p.ext.cookie = c;
       void extSlice;
     },
   },
 ]);
+
+// Cookies (and server redirects) need HTTP mode (HAProxy's post-parsing checks, 2.6.12 wording).
+registerPostCheck('cookie mode', (config, diag) => {
+  for (const p of config.proxies) {
+    if (p.mode === 'http' || (p.cap !== 'backend' && p.cap !== 'listen')) continue;
+    const what = p.cap === 'listen' ? 'proxy' : 'backend';
+    if (cookieConfig(p)) diag.warning(`cookie will be ignored for ${what} '${p.name}' (needs 'mode http').`);
+    if (p.servers.some((s) => s.cookie !== undefined || s.redir !== undefined)) {
+      diag.alert(`${what} '${p.name}' : server cannot have cookie or redirect prefix in non-HTTP mode.`);
+      for (const s of p.servers) if (s.cookie !== undefined) diag.warning(`${what} '${p.name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled.`);
+    }
+  }
+});

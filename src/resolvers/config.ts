@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import {
   registerSectionType, registerKeywords, registerFamily, registerServerKeywords, findKeyword, BACKEND_ONLY,
-  type KeywordContext,
+  type KeywordContext, type ParamContext,
 } from '../config/registry';
 import type { Config, ServerConfig } from '../config/model';
 import { parseAddress } from '../config/address';
@@ -96,7 +96,11 @@ function sectionState(ctx: KeywordContext): ResolversConfig {
 function timeValue(ctx: KeywordContext, word: string | undefined, what: string): number | undefined {
   if (word === undefined || word === '') { ctx.error(`'${what}' expects <time> as argument.`); return undefined; }
   const t = parseTime(word);
-  if (t.error !== undefined) { ctx.error(`'${what}' : ${t.error}.`); return undefined; }
+  if (t.error !== undefined) {
+    if (t.badChar !== undefined) ctx.error(`unexpected character '${t.badChar}' in argument to ${what}.`, 'parsing-tight');
+    else ctx.error(`'${what}' : ${t.error}.`);
+    return undefined;
+  }
   return t.value;
 }
 
@@ -129,30 +133,28 @@ registerKeywords([
       const r = sectionState(ctx);
       const st = ctx.args[1];
       if (st === undefined || !(st in r.hold)) {
-        ctx.error(`'hold' expects 'nx', 'other', 'refused', 'timeout', 'valid' or 'obsolete' as first argument.`);
+        ctx.error(`'hold' unknown <event>: '${st ?? ''}', expects either 'nx', 'timeout', 'valid', 'obsolete' or 'other'.`);
         return;
       }
-      const v = timeValue(ctx, ctx.args[2], 'hold');
+      const v = timeValue(ctx, ctx.args[2], '<hold>');
       if (v !== undefined) r.hold[st as keyof ResolversConfig['hold']] = v;
     },
   },
   {
     name: 'resolve_retries', sections: ['resolvers'],
     parse(ctx) {
-      const n = parseInteger(ctx.args[1] ?? '', 1);
+      const n = parseInteger(ctx.args[1] ?? '', 0);
       if (n.error !== undefined) { ctx.error(`'resolve_retries' expects <nb> as argument.`); return; }
-      sectionState(ctx).resolveRetries = n.value;
+      sectionState(ctx).resolveRetries = Math.max(1, n.value);
     },
   },
   {
     name: 'accepted_payload_size', sections: ['resolvers'],
     parse(ctx) {
       const n = parseInteger(ctx.args[1] ?? '', 0);
-      if (n.error !== undefined || n.value < 512 || n.value > 65535) {
-        ctx.error(`'accepted_payload_size' must be between 512 and 65535.`);
-        return;
-      }
-      sectionState(ctx).acceptedPayloadSize = n.value;
+      if (n.error !== undefined) { ctx.error(`'accepted_payload_size' expects <nb> as argument.`); return; }
+      // HAProxy 2.6.12 takes any number here (checked with haproxy -c); the query uses it as is.
+      sectionState(ctx).acceptedPayloadSize = Math.min(n.value, 65535);
     },
   },
 ]);
@@ -169,12 +171,17 @@ registerFamily('timeout', (['resolve', 'retry'] as const).map((which) => ({
 
 const INIT_ADDR_METHODS = new Set(['last', 'libc', 'none']);
 
+/** HAProxy's `'server be/name' : ` prefix of server keyword errors. */
+function where(s: ServerConfig, c: ParamContext): string {
+  return c.isDefaultServer ? `'default-server' : ` : `'server ${c.proxy.name}/${s.name}' : `;
+}
+
 registerServerKeywords([
   { name: 'resolvers', argCount: 1, defaultServerOk: true, parse: (s, a) => { s.options.resolvers = a[0]; } },
   {
     name: 'resolve-prefer', argCount: 1, defaultServerOk: true,
     parse(s, a, c) {
-      if (a[0] !== 'ipv4' && a[0] !== 'ipv6') { c.error(`'resolve-prefer' expects one of 'ipv4' or 'ipv6' but got '${a[0]}'.`); return; }
+      if (a[0] !== 'ipv4' && a[0] !== 'ipv6') { c.error(`${where(s, c)}'resolve-prefer' expects either ipv4 or ipv6 as argument..`, 'bare'); return; }
       s.options['resolve-prefer'] = a[0];
     },
   },
@@ -184,7 +191,7 @@ registerServerKeywords([
       const opts = a[0].split(',');
       for (const o of opts) {
         if (o !== 'allow-dup-ip' && o !== 'ignore-weight' && o !== 'prevent-dup-ip') {
-          c.error(`'resolve-opts' : unknown option '${o}'. Supported options are 'allow-dup-ip', 'ignore-weight', and 'prevent-dup-ip'.`);
+          c.error(`${where(s, c)}'resolve-opts' : unknown resolve-opts option '${o}', supported methods are 'allow-dup-ip', 'ignore-weight', and 'prevent-dup-ip'..`, 'bare');
           return;
         }
       }
@@ -200,7 +207,7 @@ registerServerKeywords([
         if (INIT_ADDR_METHODS.has(m)) continue;
         const ip = parseAddress(m, { portOptional: true });
         if (ip.error !== undefined || ip.address.hasPort) {
-          c.error(`'init-addr' : unknown resolution method '${m}'.`);
+          c.error(`${where(s, c)}'init-addr' : unknown init-addr method '${m}', supported methods are 'libc', 'last', 'none'..`, 'bare');
           return;
         }
       }
@@ -225,7 +232,7 @@ registerKeywords([
       const first = m ? Number(m[1] ?? '1') : NaN;
       const last = m ? Number(m[2]) : NaN;
       if (!m || first < 1 || last < first) {
-        ctx.error(`Invalid range error for server-template '${prefix}'.`);
+        ctx.error(`Wrong server-template number or range arg '${range}'.`, 'bare');
         return;
       }
       const server = findKeyword('server');
@@ -250,7 +257,7 @@ registerPostCheck('resolvers references', (config, diag) => {
     for (const s of p.servers) {
       const r = s.options.resolvers;
       if (typeof r === 'string' && !names.has(r)) {
-        diag.alert(`config : ${p.cap === 'listen' ? 'proxy' : p.cap} '${p.name}', server '${s.name}': unable to find required resolvers '${r}'`);
+        diag.alert(`${p.cap === 'listen' ? 'proxy' : p.cap} '${p.name}', server '${s.name}': unable to find required resolvers '${r}'`);
       }
     }
   }

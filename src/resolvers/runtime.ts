@@ -382,9 +382,13 @@ function defaultSection(): ResolversConfig {
 async function initAddress(s: Server, methods: string[]): Promise<boolean> {
   const fqdn = s.cfg.address?.host ?? '';
   const st = stateOf(s);
+  let failed = false;
   for (const m of methods) {
     if (m === 'last') continue; // no server-state data is kept for it
     if (m === 'none') {
+      if (failed) {
+        emitAdminEvent('warning', `config : [${s.cfg.src.file}:${s.cfg.src.line}] : 'server ${s.backend.name}/${s.name}' : could not resolve address '${fqdn}', disabling server.`, s.backend.name);
+      }
       st.hasIp = false;
       s.adminState |= AdminFlag.RMAINT;
       s.notifyChange();
@@ -397,7 +401,7 @@ async function initAddress(s: Server, methods: string[]): Promise<boolean> {
         const r = await lookup(fqdn, prefer === 'ipv4' ? { family: 4 } : prefer === 'ipv6' ? { family: 6 } : {});
         s.host = r.address;
         return true;
-      } catch { continue; }
+      } catch { failed = true; continue; }
     }
     s.host = m;
     return true;
