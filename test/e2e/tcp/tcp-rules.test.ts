@@ -38,8 +38,12 @@ before(async () => {
   const ports = await freePorts(14);
   const names = ['sni', 'rej', 'sess', 'cont', 'var', 'tun', 'fin', 'big', 'resp', 'a', 'b', 'c', 'silent', 'halfsrv', 'sink', 'respsrv'];
   P = Object.fromEntries(names.map((n, i) => [n, ports[i] ?? 0]));
-  const more = await freePorts(4);
-  P.silent = more[0]; P.halfsrv = more[1]; P.sink = more[2]; P.respsrv = more[3];
+  const more = await freePorts(6);
+  P.silent = more[0]; P.halfsrv = more[1]; P.sink = more[2]; P.respsrv = more[3]; P.sfin = more[4]; P.openSrv = more[5];
+  // Reads and never closes, even after the client's FIN.
+  const open = net.createServer({ allowHalfOpen: true }, (c) => { c.on('error', () => undefined); c.resume(); });
+  await new Promise<void>((r) => open.listen(P.openSrv, '127.0.0.1', r));
+  servers.push(open);
   await recorder('a', P.a);
   await recorder('b', P.b);
   await recorder('c', P.c);
@@ -126,6 +130,14 @@ frontend fe_fin
 backend be_half
     option srvtcpka
     server h 127.0.0.1:${P.halfsrv}
+
+frontend fe_sfin
+    bind 127.0.0.1:${P.sfin}
+    default_backend be_open
+
+backend be_open
+    timeout server-fin 300ms
+    server o 127.0.0.1:${P.openSrv}
 
 frontend fe_big
     bind 127.0.0.1:${P.big}
@@ -284,6 +296,19 @@ test('timeout client-fin closes a client that never closes after the server did'
   });
   assert.equal(r.data, 'bye\n');
   await pollUntil(() => /fe_fin be_half\/h .* cD /.test(fp.stdout), 'client-fin timeout log line');
+});
+
+test('timeout server-fin closes a server that never closes after the client did', async () => {
+  await new Promise<void>((resolve) => {
+    const c = net.connect({ port: P.sfin, host: '127.0.0.1', allowHalfOpen: true });
+    c.on('error', () => undefined);
+    c.on('close', () => resolve());
+    c.on('end', () => c.end());
+    c.resume();
+    c.end('bye');
+    setTimeout(() => c.destroy(), 10000).unref();
+  });
+  await pollUntil(() => /fe_sfin be_open\/o .* sD /.test(fp.stdout), `server-fin timeout log line\n${fp.stdout}`);
 });
 
 test('1 GiB through mode tcp arrives intact (sha256 both sides)', { skip: process.env.FULCRUM_SKIP_1G ? 'FULCRUM_SKIP_1G set' : false, timeout: 180000 }, async () => {
