@@ -27,6 +27,7 @@ import { rt, httpMode, HttpMode } from '../runtime-config';
 import { inNetwork } from '../../util/ip';
 import type { SampleContext } from '../../sample/context';
 import { assignServer, connectServer, releaseServer, type ConnectAttempt, type ConnectTarget } from '../backend';
+import { serverRedirect } from '../../persist/redir';
 import { releaseIdle, type PooledSocket, type ServerSocketOwner } from '../reuse';
 import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { logStream } from '../../log/index';
@@ -664,7 +665,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     if (this.state === St.Tunnel) {
+      // The client connection is gone: the server side goes too (it used to stay open,
+      // with no timer left, when the server kept its side: a leaked stream). An abortive
+      // close (no FIN first) is a client abort in the data phase (CD--).
+      if (!this.clientEnded) { this.abort('C', 'D', this.rec.status); return; }
+      if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
       this.finishTxn();
+      this.destroy();
       return;
     }
     // Client disappeared before we finished: CD-- (data phase) or CH/CR.
@@ -743,6 +750,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 
   private useServer(server: Server): void {
+    // `redir <prefix>` servers answer GET/HEAD with a 302 instead (persist/redir.ts).
+    const redir = server.cfg.redir !== undefined ? serverRedirect(server, this.req!.method, this.req!.uri) : undefined;
+    if (redir) {
+      this.rec.serverName = server.name;
+      this.sample.server = server.name;
+      if (this.rec.tw < 0) this.rec.tw = 0;
+      this.reply({ response: redir, status: 302, close: true, termCause: 'L', termPhase: 'C' }, null);
+      return;
+    }
     this.server = server;
     this.rec.serverName = server.name;
     this.sample.server = server.name;
