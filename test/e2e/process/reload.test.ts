@@ -267,3 +267,28 @@ test('-sf PID: a new standalone process takes the port over and the old one fini
     await b.close();
   }
 });
+
+test('a reload that adds a bind serves it; one that removes a bind closes it once the old worker is gone', async () => {
+  const [front, extra] = await freePorts(2);
+  const a = await startHttpStub('A');
+  const dir = tempDir();
+  const msock = join(dir, 'master.sock');
+  const withExtra = cfg(front, a.port) + `frontend extra\n    bind 127.0.0.1:${extra}\n    default_backend app\n`;
+  const fp = await startFulcrum(cfg(front, a.port), { dir, waitPort: front, args: ['-W', '-db', '-S', msock] });
+  try {
+    await pollUntil(async () => (await httpGet(front)).status === 200, 'the first worker');
+    assert.equal(await canConnect(extra), false);
+    writeFileSync(join(dir, 'fulcrum.cfg'), withExtra);
+    await cliCommand(msock, 'reload');
+    await pollUntil(async () => (await canConnect(extra)) && (await httpGet(extra)).status === 200, 'the added bind to serve');
+    assert.equal((await httpGet(front)).status, 200);
+    writeFileSync(join(dir, 'fulcrum.cfg'), cfg(front, a.port));
+    await cliCommand(msock, 'reload');
+    await pollUntil(async () => !(await canConnect(extra)), 'the removed bind to close');
+    assert.equal((await httpGet(front)).status, 200);
+    assert.match(await cliCommand(msock, 'show proc'), /master\s+2 \[failed: 0\]/);
+  } finally {
+    await fp.stop();
+    await a.close();
+  }
+});
