@@ -193,3 +193,32 @@ backend b
   assert.match(g.stdout, /Configuration file has no error but will not start \(no listener\)/, g.stderr);
   assert.doesNotMatch(g.stderr, /ALERT/);
 });
+
+test('resolve-prefer: AAAA first by default, A with ipv4, fallback when a family is missing', async () => {
+  const [port, fe1, fe2, fe3, sock] = await freePorts(5);
+  await stub('v4', '127.0.0.1', port);
+  await stub('v6', '::1', port);
+  const dns = await startDnsServer();
+  closers.push(() => dns.close());
+  dns.set('dual.test', 'A', ['127.0.0.1']);
+  dns.set('dual.test', 'AAAA', ['::1']);
+  dns.set('only4.test', 'A', ['127.0.0.1']);
+  const fp = await start(dns, sock, `listen p6
+  bind 127.0.0.1:${fe1}
+  server s dual.test:${port} resolvers r init-addr none
+listen p4
+  bind 127.0.0.1:${fe2}
+  server s dual.test:${port} resolvers r resolve-prefer ipv4 init-addr none
+listen f4
+  bind 127.0.0.1:${fe3}
+  server s only4.test:${port} resolvers r init-addr none
+`);
+  await fp.waitForOutput(/p6\/s changed its IP from \(none\) to ::1 by r\/ns1\./);
+  await fp.waitForOutput(/p4\/s changed its IP from \(none\) to 127\.0\.0\.1 by r\/ns1\./);
+  await fp.waitForOutput(/f4\/s changed its IP from \(none\) to 127\.0\.0\.1 by r\/ns1\./);
+  assert.equal((await httpGet(fe1, '/')).headers['x-srv'], 'v6');
+  assert.equal((await httpGet(fe2, '/')).headers['x-srv'], 'v4');
+  assert.equal((await httpGet(fe3, '/')).headers['x-srv'], 'v4');
+  assert.ok(dns.queries.includes('only4.test/28') && dns.queries.includes('only4.test/1'));
+  assert.match(await cliCommand(sock, 'show resolvers'), /any_err:     [1-9]/);
+});
