@@ -11,6 +11,7 @@ import { extSlice, type ProxyConfig, type StatsSocketConfig, type ConditionConfi
 import { parseAddress } from '../config/address';
 import { parseTime } from '../config/units';
 import { findGroupId, findUserId } from '../process/passwd';
+import { registerPostCheck } from '../config/validate';
 
 /** Proxy-level stats page settings (`stats enable`, `stats uri` ...). Plain data. */
 export interface ProxyStatsConfig {
@@ -221,3 +222,15 @@ registerFamily('stats', [
     st.httpRequest.push(ctx.args.slice(2));
   }),
 ]);
+
+// HAProxy 2.6 (cfgparse.c): the implicit auth rule of `stats auth/realm` cannot be mixed
+// with explicit `stats http-request` rules.
+registerPostCheck('stats page', (config, diag) => {
+  for (const p of config.proxies) {
+    const st = p.ext.stats as ProxyStatsConfig | undefined;
+    if (!st || !st.enabled || p.disabled) continue;
+    if ((st.auth.length > 0 || st.realm !== undefined) && st.httpRequest.length > 0) {
+      diag.alert(`proxy '${p.name}': stats 'auth'/'realm' and 'http-request' can't be used at the same time.`);
+    }
+  }
+});

@@ -6,8 +6,10 @@
  * - the URI matches when the path starts with `stats uri` (a prefix, as HAProxy compares);
  *   `;csv`, `;json`, `;up`, `;no-maint`, `;norefresh`, `;st=CODE` and `scope=NAME` anywhere
  *   after the prefix select the output;
- * - `stats auth user:pass`: without valid Basic credentials the proxy's 401 page with
- *   `www-authenticate: Basic realm="<stats realm or 'HAProxy Statistics'>"`;
+ * - `stats http-request allow|deny|auth [realm R] [if|unless cond]` rules, else `stats auth
+ *   user:pass`: without valid Basic credentials the proxy's 401 page with
+ *   `www-authenticate: Basic realm="<stats realm or 'HAProxy Statistics'>"`; HAProxy 2.6.12
+ *   logs these 401/403 refusals with status 400, and so does Fulcrum;
  * - answers are HTTP/1.1 200, `cache-control: no-cache`, the content type, `refresh: N`
  *   (`stats refresh`, unless `;norefresh`), chunked, as 2.6.12 sends them;
  * - POST with `stats admin` allowed: `s=<server>&...&action=<act>&b=<#iid|name>` applies the
@@ -186,6 +188,27 @@ function scopedJson(instance: Instance, scope: string[] | undefined, f: RowFilte
   return `[${parts.join(',')}]\n`;
 }
 
+interface StatsRule { action: 'allow' | 'deny' | 'auth'; realm?: string; cond?: CompiledCondition }
+
+/** `stats http-request { allow | deny | auth [realm R] } [ { if | unless } cond ]`. */
+export function compileStatsRules(list: string[][], px: Proxy, report: (m: string) => void): StatsRule[] {
+  const out: StatsRule[] = [];
+  for (const words of list) {
+    const action = words[0];
+    if (action !== 'allow' && action !== 'deny' && action !== 'auth') { report(`'stats http-request' only supports 'allow', 'deny' and 'auth' (got '${action}')`); continue; }
+    let i = 1;
+    let realm: string | undefined;
+    if (action === 'auth' && words[i] === 'realm') { realm = words[i + 1]; i += 2; }
+    let cond: CompiledCondition | undefined;
+    if (words[i] === 'if' || words[i] === 'unless') {
+      cond = compileCondition({ polarity: words[i] as 'if' | 'unless', words: words.slice(i + 1), src: { file: '', line: 0 } }, px.cfg, report);
+      if (!cond) continue;
+    }
+    out.push({ action, realm, cond });
+  }
+  return out;
+}
+
 /** Builds the stats hook of one proxy. */
 export function statsHook(instance: Instance, px: Proxy, st: ProxyStatsConfig): (txn: HttpTxn) => HttpReply | undefined {
   const uri = st.uri!;
@@ -198,6 +221,14 @@ export function statsHook(instance: Instance, px: Proxy, st: ProxyStatsConfig): 
   const node = st.showNode === true ? (g.node ?? hostname()) : st.showNode;
   const desc = st.showDesc === true ? g.description : st.showDesc;
   const refreshSec = st.refreshMs !== undefined ? Math.round(st.refreshMs / 1000) : undefined;
+  const rules = compileStatsRules(st.httpRequest, px, report);
+  const authReply = (txn: HttpTxn, r: string, close: boolean): HttpReply => {
+    txn.rec.tr = -1;
+    let b = insertHeader(pages.proxyPage(401, false), `www-authenticate: Basic realm="${r}"\r\n`);
+    if (close) b = insertHeader(b, 'connection: close\r\n');
+    // 2.6.12 logs these stats-page refusals with status 400 although it sends a 401.
+    return { response: b, status: 400, close, termCause: 'L', termPhase: 'R' };
+  };
 
   return (txn) => {
     const req = txn.req;
@@ -207,12 +238,19 @@ export function statsHook(instance: Instance, px: Proxy, st: ProxyStatsConfig): 
     rec.serverName = '<STATS>';
     rec.tw = 0; rec.tc = 0;
     const close = closes(txn);
-    if (!authorized(st.auth, header(req.headers, 'authorization'))) {
-      rec.tr = -1;
-      let b = insertHeader(pages.proxyPage(401, false), `www-authenticate: Basic realm="${realm}"\r\n`);
-      if (close) b = insertHeader(b, 'connection: close\r\n');
-      return { response: b, status: 401, close, termCause: 'L', termPhase: 'R' };
+    // `stats http-request` rules first (the first matching one decides), then `stats auth`.
+    let allowed = false;
+    for (const rule of rules) {
+      if (rule.cond && !rule.cond(txn.sample)) continue;
+      if (rule.action === 'allow') { allowed = true; break; }
+      if (rule.action === 'deny') {
+        rec.tr = -1;
+        // Sent as 403, logged as 400 (as 2.6.12 does).
+        return { response: pages.proxyPage(403, close), status: 400, close, denied: true, termCause: 'P', termPhase: 'R' };
+      }
+      return authReply(txn, (rule.realm ?? realm).replace(/\\(.)/g, '$1'), close);
     }
+    if (!allowed && !authorized(st.auth, header(req.headers, 'authorization'))) return authReply(txn, realm, close);
     rec.tr = 0;
     const opts = parseStatsOptions(req.uri.slice(uri.length));
     const isAdmin = admin ? admin(txn.sample) : false;

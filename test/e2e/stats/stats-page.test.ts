@@ -7,6 +7,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { cliCommand, freePorts, pollUntil, startFulcrum, tempDir } from '../harness';
 import { fetchHttp, haveHaproxy, startHaproxy, type Fetched } from './helpers';
 
@@ -132,6 +133,43 @@ test('stats page: realm, hide-version, show-node, scope, prefix match, admin den
   } finally {
     await f.stop();
   }
+});
+
+test('stats http-request rules: deny (403, logged 400 PR--), allow, auth realm (401, logged 400 LR--); auth + http-request refused', async () => {
+  const [port] = await freePorts(1);
+  const cfg = (auth: string): string => `defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+    log stderr format raw local0
+    option httplog
+listen stats
+    bind 127.0.0.1:${port}
+    stats uri /
+${auth}    stats http-request deny if { path_end ;csv }
+    stats http-request allow if { path_end ;json }
+    stats http-request auth realm Zone if { path_end ;up }
+`;
+  const f = await startFulcrum(cfg(''), { waitPort: port });
+  try {
+    assert.equal((await fetchHttp(port, '/;csv')).status, 403);
+    assert.equal((await fetchHttp(port, '/;json')).status, 200);
+    const a = await fetchHttp(port, '/;up');
+    assert.equal(a.status, 401);
+    assert.equal(a.headers['www-authenticate'], 'Basic realm="Zone"');
+    assert.equal((await fetchHttp(port, '/')).status, 200);
+    await f.waitForOutput(/stats stats\/<STATS> \S+ 400 \d+ - - PR-- .* "GET \/;csv HTTP\/1\.1"/);
+    await f.waitForOutput(/stats stats\/<STATS> \S+ 400 \d+ - - LR-- .* "GET \/;up HTTP\/1\.1"/);
+  } finally {
+    await f.stop();
+  }
+  const { runFulcrum, writeFile, tempDir: td } = await import('../harness');
+  const dir = td();
+  const r = await runFulcrum(['-c', '-f', writeFile(dir, 'c.cfg', cfg('    stats auth a:b\n'))]);
+  assert.equal(r.code, 1);
+  rmSync(dir, { recursive: true, force: true });
+  assert.match(r.stderr, /config : proxy 'stats': stats 'auth'\/'realm' and 'http-request' can't be used at the same time\./);
 });
 
 test('stats page answers like HAProxy 2.6 (status, header names in order, locations)', { skip: haveHaproxy ? false : 'haproxy not installed' }, async () => {
