@@ -224,7 +224,8 @@ export function renderStatsPage(instance: Instance, opts: StatsPageOptions, now 
     if (form) {
       out += 'Choose the action to perform on the checked servers : <select name=action><option value=""></option>';
       for (const [a, label] of ADMIN_FORM_ACTIONS) out += `<option value="${a}">${label}</option>`;
-      out += `</select><input type="hidden" name="b" value="#${px.id}">&nbsp;<input type="submit" value="Apply"></form>`;
+      // Beyond 2.6: "Set weight" with a value box (POSTs action=weight&weight=N, N or N%).
+      out += `<option value="weight">Set weight to</option></select>&nbsp;<input type="text" name="weight" size="4" maxlength="6" placeholder="weight"><input type="hidden" name="b" value="#${px.id}">&nbsp;<input type="submit" value="Apply"></form>`;
     }
     out += '<p>\n';
   }

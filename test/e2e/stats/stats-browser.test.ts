@@ -74,6 +74,13 @@ backend app
     assert.equal(line.split(',')[17], 'MAINT');
     assert.equal(await classOf('web1'), 'maintain');
 
+    // The weight form: tick web4, "Set weight to" 42.
+    await page.locator('input.app-checkbox[value="web4"]').check();
+    await page.locator('select[name="action"]').selectOption('weight');
+    await page.locator('input[name="weight"]').fill('42');
+    await Promise.all([page.waitForURL(/;st=DONE$/), page.locator('input[type="submit"][value="Apply"]').click()]);
+    assert.equal((await cliCommand(sock, 'get weight app/web4')).trim(), '42 (initial 1)');
+
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'stats-page.png'), fullPage: true });
   } finally {
