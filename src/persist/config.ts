@@ -6,7 +6,8 @@
  */
 
 import { registerKeywords, BACKEND_SECTIONS } from '../config/registry';
-import { extSlice, type ProxyConfig } from '../config/model';
+import { extSlice, type ProxyConfig, type ConditionConfig } from '../config/model';
+import { compileCondition } from '../acl/compile';
 import { parseTime } from '../config/units';
 import { registerPostCheck } from '../config/validate';
 
@@ -122,3 +123,32 @@ registerPostCheck('cookie mode', (config, diag) => {
     }
   }
 });
+
+/** `force-persist` / `ignore-persist` rules of a proxy, in declaration order. */
+export interface PersistRule { force: boolean; cond: ConditionConfig }
+
+export function persistRules(p: ProxyConfig): PersistRule[] {
+  return (p.ext.persistRules as PersistRule[] | undefined) ?? [];
+}
+
+registerKeywords((['force-persist', 'ignore-persist'] as const).map((name) => ({
+  name, sections: ['frontend', 'backend', 'listen'] as const,
+  usage: `${name} { if | unless } <condition>`,
+  parse(ctx: import('../config/registry').KeywordContext) {
+    const p = ctx.proxy!;
+    if (p.cap === 'frontend') {
+      ctx.warning(`'${name}' ignored because frontend '${p.name}' has no backend capability.`);
+      return;
+    }
+    const w = ctx.args[1];
+    if ((w !== 'if' && w !== 'unless') || ctx.args.length < 3) {
+      ctx.error(`'${name}' requires either 'if' or 'unless' followed by a condition.`);
+      return;
+    }
+    const cond: ConditionConfig = { polarity: w, words: ctx.args.slice(2), src: ctx.src };
+    let msg: string | undefined;
+    compileCondition(cond, p, (m) => { msg ??= m; });
+    if (msg !== undefined) { ctx.error(`error detected while parsing a '${name}' rule : ${msg}.`); return; }
+    extSlice<PersistRule[]>(p, 'persistRules', () => []).push({ force: name === 'force-persist', cond });
+  },
+})));

@@ -21,7 +21,8 @@ import type { Server } from '../proxy/server';
 import type { SampleContext } from '../sample/context';
 import { httpHooks, registerHookInstaller, type HttpTxn, type HttpReply } from '../proxy/http/hooks';
 import { registerPersistence } from '../proxy/backend';
-import { cookieConfig, type CookieConfig } from './config';
+import { cookieConfig, persistRules, type CookieConfig } from './config';
+import { compileCondition, type CompiledCondition } from '../acl/compile';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64REV = new Int8Array(128).fill(-1);
@@ -62,11 +63,15 @@ interface Compiled {
   /** `; domain=..; HttpOnly; Secure; attrs` suffix of an inserted cookie. */
   suffix: string;
   lname: string;
+  /** force-persist (true) / ignore-persist (false) rules. */
+  rules: { force: boolean; test: CompiledCondition }[];
 }
 
 /** Per-stream persistence state, reset for each request. */
 interface ReqState {
   c: Compiled | null;
+  /** 0 none, 1 force-persist, 2 ignore-persist matched. */
+  prst: 0 | 1 | 2;
   server: Server | undefined;
   direct: boolean;
   flag: string;
@@ -99,14 +104,19 @@ function compile(be: Proxy, cfg: CookieConfig): Compiled {
   if (cfg.httponly) suffix += '; HttpOnly';
   if (cfg.secure) suffix += '; Secure';
   for (const a of cfg.attrs) suffix += `; ${a}`;
-  return { cfg, be, persist: be.cfg.options.persist === true, byCookie, suffix, lname: cfg.name };
+  const rules: Compiled['rules'] = [];
+  for (const r of persistRules(be.cfg)) {
+    const test = compileCondition(r.cond, be.cfg, () => undefined);
+    if (test) rules.push({ force: r.force, test });
+  }
+  return { cfg, be, persist: be.cfg.options.persist === true, byCookie, suffix, lname: cfg.name, rules };
 }
 
 /**
  * Analyses the Cookie headers of a request (flat header list) for backend `c`, at `nowSec`.
  * Pure apart from reading server states.
  */
-function analyseRequest(c: Compiled, headers: string[], nowSec: number): RequestCookieResult {
+function analyseRequest(c: Compiled, headers: string[], nowSec: number, prst: 0 | 1 | 2 = 0): RequestCookieResult {
   const cfg = c.cfg;
   const res: RequestCookieResult = { server: undefined, flag: 'N', lastDate: 0, firstDate: 0, edits: new Map() };
   let done = false;
@@ -143,11 +153,12 @@ function analyseRequest(c: Compiled, headers: string[], nowSec: number): Request
         let flag = '';
         if (cfg.maxidle && lastDate && (lastDate > nowSec + 86400 || lastDate + cfg.maxidle <= nowSec)) flag = 'E';
         if (cfg.maxlife && firstDate && (firstDate > nowSec + 86400 || firstDate + cfg.maxlife <= nowSec)) flag = 'O';
+        if (!flag && prst === 2) flag = 'U';
         if (!flag) {
           const list = c.byCookie.get(id);
           if (list) {
             for (const s of list) {
-              if (s.acceptsPersistent || (c.persist && !s.inMaint)) {
+              if (s.acceptsPersistent || (c.persist && !s.inMaint) || prst === 1) {
                 res.server = s;
                 flag = s.isRunning ? 'V' : 'D';
                 done = true;
@@ -222,7 +233,7 @@ export function isCacheable(method: string, reqHeaders: string[], status: number
 function stateOf(sample: SampleContext): ReqState {
   let st = states.get(sample);
   if (!st) {
-    st = { c: null, server: undefined, direct: false, flag: 'N', lastDate: 0, firstDate: 0 };
+    st = { c: null, prst: 0, server: undefined, direct: false, flag: 'N', lastDate: 0, firstDate: 0 };
     states.set(sample, st);
   }
   return st;
@@ -230,7 +241,12 @@ function stateOf(sample: SampleContext): ReqState {
 
 function requestHook(c: Compiled, txn: HttpTxn): void {
   const st = stateOf(txn.sample);
-  const r = analyseRequest(c, txn.req.headers, Math.floor(Date.now() / 1000));
+  let prst: 0 | 1 | 2 = 0;
+  for (let i = 0; i < c.rules.length; i++) {
+    if (c.rules[i].test(txn.sample)) { prst = c.rules[i].force ? 1 : 2; break; }
+  }
+  st.prst = prst;
+  const r = analyseRequest(c, txn.req.headers, Math.floor(Date.now() / 1000), prst);
   st.c = c;
   st.server = r.server;
   st.direct = r.server !== undefined;
@@ -288,7 +304,7 @@ function responseHook(c: Compiled, txn: HttpTxn): void {
       flag = 'R';
     }
   }
-  if (srv && cfg.mode === 'insert' && !(flag === 'P' && cfg.preserve)) {
+  if (srv && cfg.mode === 'insert' && !(flag === 'P' && cfg.preserve) && st.prst !== 2) {
     const now = Math.floor(Date.now() / 1000);
     const needDates = (cfg.maxidle || st.lastDate) && (!st.lastDate || st.lastDate - now < 0);
     const refresh = !direct || needDates || (cfg.maxlife && !st.firstDate) || (!cfg.maxlife && st.firstDate);

@@ -232,3 +232,46 @@ ${servers}`);
   assert.match(fp.stdout, /persist_noredisp\/s1 \S+ 503 .* SC/);
   assert.match(fp.stdout, /redisp\/s1 .* --VN /);
 });
+
+test('force-persist / ignore-persist (same routing and %tsc as HAProxy 2.6.12)', async () => {
+  const [p1, p2, p3, fe] = await freePorts(4);
+  const s1 = await stub('s1', p1);
+  const s2 = await stub('s2', p2);
+  stubs.push(s1, s2);
+  const fp = await startFulcrum(`
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+  log stdout format raw local0
+  option httplog
+  retries 1
+listen l
+  bind 127.0.0.1:${fe}
+  cookie SRV insert indirect
+  force-persist if { path_beg /f }
+  ignore-persist if { path_beg /i }
+  server s1 127.0.0.1:${p1} cookie c1
+  server s2 127.0.0.1:${p2} cookie c2
+  server s3 127.0.0.1:${p3} cookie c3 check inter 1h
+`);
+  procs.push(fp);
+  await fp.waitForOutput(/Server l\/s3 is DOWN/);
+  // ignore-persist: the cookie is not used (U) and no cookie is inserted.
+  const seen = new Set<string>();
+  for (let i = 0; i < 2; i++) {
+    const r = await req(fe, '/i', 'SRV=c2');
+    seen.add(r.srv);
+    assert.deepEqual(setCookies(r.headers), []);
+  }
+  assert.deepEqual([...seen].sort(), ['s1', 's2']);
+  // force-persist: the DOWN server is used anyway (no redispatch here -> 503).
+  assert.match((await req(fe, '/f', 'SRV=c3')).raw, /^HTTP\/1\.1 503 /);
+  // Neither: the cookie to the DOWN server is ignored (D) and a new one inserted.
+  const r = await req(fe, '/n', 'SRV=c3');
+  assert.deepEqual(setCookies(r.headers), [`SRV=${r.srv === 's1' ? 'c1' : 'c2'}; path=/`]);
+  await fp.waitForOutput(/ l\/s[12] .* --DI .*"GET \/n/);
+  assert.equal((fp.stdout.match(/ --UN .*"GET \/i /g) ?? []).length, 2);
+  assert.match(fp.stdout, / l\/s3 \S+ 503 .* SCDN .*"GET \/f /);
+});
