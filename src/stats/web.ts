@@ -265,7 +265,8 @@ export function statsHook(instance: Instance, px: Proxy, st: ProxyStatsConfig): 
       const head = `HTTP/1.1 303 See Other\r\ncache-control: no-cache\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nlocation: ${loc}\r\n${close ? 'connection: close\r\n' : ''}\r\n`;
       return { response: Buffer.from(head, 'latin1'), status: 303, close, termCause: 'L', termPhase: 'R' };
     }
-    const scope = opts.scope ? [opts.scope] : st.scope.length > 0 ? st.scope : undefined;
+    // `stats scope .` is the proxy serving the page.
+    const scope = opts.scope ? [opts.scope] : st.scope.length > 0 ? st.scope.map((n) => (n === '.' ? px.name : n)) : undefined;
     const refresh = opts.norefresh ? undefined : refreshSec;
     const filter: RowFilter = { ...ALL_ROWS, upOnly: opts.up, noMaint: opts.noMaint, legends: st.showLegends };
     const headOnly = req.method === 'HEAD';
