@@ -23,3 +23,4 @@ import './stats/web';
 import './proxy/commands';
 import './persist/index';
 import './resolvers/index';
+import './process/threads/index';

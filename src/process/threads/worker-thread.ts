@@ -1,0 +1,97 @@
+/**
+ * Entry point of one data-plane thread of an `nbthread N` process (started by
+ * coordinator.ts with worker_threads). It builds its own runtime graph from the same
+ * configuration and runs the listeners and streams only: checks, the stats socket,
+ * resolvers and server-state belong to the coordinator (main thread). Listening sockets:
+ * the master's inherited fds (dup'ed per thread) in master-worker mode, else one
+ * SO_REUSEPORT socket per thread (src/process/sockets.ts takeListenFd), so the kernel
+ * spreads new connections over the threads.
+ */
+
+import '../../modules';
+import { parentPort, workerData, threadId } from 'node:worker_threads';
+import type { Config } from '../../config/model';
+import { Instance, allServices, type InstanceOptions } from '../instance';
+import { acceptGate, configureListenSockets } from '../sockets';
+import { allListeners, proxyListeners } from '../../proxy/build';
+import { closeIdleStreams } from '../../proxy/http/stream';
+import { purgeIdle } from '../../proxy/reuse';
+import { threadRole } from './role';
+import { installDataPlane } from './data-plane';
+import { applyServerStates, snapThread, type ServerState } from './sync';
+import type { SharedLayout } from './shared';
+
+/** Services that only the coordinator runs. */
+const COORDINATOR_ONLY = new Set(['checks', 'runtime', 'resolvers', 'server-state', 'threads']);
+
+export interface ThreadData {
+  config: Config;
+  options: InstanceOptions;
+  tid: number;
+  layout: SharedLayout;
+  channel: string;
+  states: ServerState[];
+}
+
+export type ToThread =
+  | { type: 'go' }
+  | { type: 'states'; states: ServerState[] }
+  | { type: 'soft-stop' }
+  | { type: 'stop' };
+
+async function main(): Promise<void> {
+  const data = workerData as ThreadData;
+  const port = parentPort!;
+  threadRole.role = 'worker';
+  threadRole.tid = data.tid;
+  const instance = new Instance(data.config, data.options);
+  (instance as { pid: number }).pid = process.pid;
+  configureListenSockets(data.config.global);
+  acceptGate.held = true;
+  for (const s of allServices()) {
+    if (COORDINATOR_ONLY.has(s.name)) continue;
+    await s.start(instance);
+  }
+  applyServerStates(instance, data.states);
+  const stopDataPlane = installDataPlane(instance, data.layout, data.channel);
+  const report = (): void => port.postMessage({ type: 'stats', snap: snapThread(instance, data.tid) });
+  const timer = setInterval(report, 100);
+  port.on('message', (m: ToThread) => {
+    switch (m.type) {
+      case 'go':
+        acceptGate.held = false;
+        for (const l of allListeners(instance)) l.admitWaiting();
+        break;
+      case 'states':
+        applyServerStates(instance, m.states);
+        break;
+      case 'soft-stop':
+        void softStop(instance, () => { report(); clearInterval(timer); stopDataPlane(); process.exit(0); });
+        break;
+      case 'stop':
+        process.exit(0);
+    }
+  });
+  port.postMessage({ type: 'ready', tid: data.tid, threadId });
+}
+
+/** Stops listening, lets in-flight work finish, then calls `done` (the coordinator bounds it). */
+async function softStop(instance: Instance, done: () => void): Promise<void> {
+  instance.stopping = true;
+  for (const px of instance.proxies) await Promise.all(proxyListeners(px).map((l) => l.close()));
+  closeIdleStreams();
+  purgeIdle();
+  // actconn is process-wide (shared slot): this thread waits for its own streams only.
+  const poll = setInterval(() => {
+    if (liveOwn(instance) <= 0) { clearInterval(poll); done(); }
+  }, 20);
+}
+
+/** Connections of this thread: the listeners' own counts. */
+function liveOwn(instance: Instance): number {
+  return allListeners(instance).reduce((a, l) => a + l.curConns, 0);
+}
+
+main().catch((e: Error) => {
+  parentPort?.postMessage({ type: 'error', message: e.stack ?? e.message });
+});
