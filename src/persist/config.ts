@@ -152,3 +152,14 @@ registerKeywords((['force-persist', 'ignore-persist'] as const).map((name) => ({
     extSlice<PersistRule[]>(p, 'persistRules', () => []).push({ force: name === 'force-persist', cond });
   },
 })));
+
+registerKeywords([
+  {
+    name: 'dynamic-cookie-key', sections: BACKEND_SECTIONS, usage: 'dynamic-cookie-key <secret_key>',
+    parse(ctx) {
+      const k = ctx.args[1];
+      if (k === undefined || k === '') { ctx.error(`'${ctx.args[0]}' expects <secret_key> as argument.`); return; }
+      ctx.proxy!.ext.dynCookieKey = k;
+    },
+  },
+]);

@@ -21,7 +21,10 @@ import type { Server } from '../proxy/server';
 import type { SampleContext } from '../sample/context';
 import { httpHooks, registerHookInstaller, type HttpTxn, type HttpReply } from '../proxy/http/hooks';
 import { registerPersistence } from '../proxy/backend';
+import net from 'node:net';
 import { cookieConfig, persistRules, type CookieConfig } from './config';
+import { xxh64 } from './xxh64';
+import { ipv6Bytes } from '../resolvers/dns';
 import { compileCondition, type CompiledCondition } from '../acl/compile';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -60,6 +63,10 @@ interface Compiled {
   persist: boolean;
   /** Cookie value -> servers (several servers may share one value). */
   byCookie: Map<string, Server[]>;
+  /** Effective cookie value of each server. */
+  cookies: Map<Server, string>;
+  /** Dynamic cookies: enabled (`cookie ... dynamic` / CLI) and `dynamic-cookie-key`. */
+  dyn: { enabled: boolean; key: string | undefined };
   /** `; domain=..; HttpOnly; Secure; attrs` suffix of an inserted cookie. */
   suffix: string;
   lname: string;
@@ -91,14 +98,33 @@ export interface RequestCookieResult {
   edits: Map<number, string | null>;
 }
 
+/** Dynamic cookie value of a server (HAProxy srv_set_dyncookie): XXH64(key + address + port). */
+export function dynamicCookie(key: string, host: string, port: number): string | undefined {
+  let addr: Buffer | undefined;
+  if (net.isIPv4(host)) addr = Buffer.from(host.split('.').map(Number));
+  else if (net.isIPv6(host)) addr = ipv6Bytes(host);
+  if (!addr) return undefined;
+  const p = Buffer.alloc(4);
+  p.writeUInt32BE(port >>> 0);
+  return xxh64(Buffer.concat([Buffer.from(key, 'latin1'), addr, p])).toString(16).padStart(16, '0');
+}
+
+/** Recomputes each server's effective cookie (configured, or dynamic) and the lookup map. */
+function rebuild(c: Compiled): void {
+  c.cookies.clear();
+  c.byCookie.clear();
+  for (const s of c.be.servers) {
+    let v = s.cfg.cookie;
+    if (v === undefined && c.dyn.enabled && c.dyn.key !== undefined) v = dynamicCookie(c.dyn.key, s.host, s.port);
+    if (!v) continue;
+    c.cookies.set(s, v);
+    const l = c.byCookie.get(v);
+    if (l) l.push(s); else c.byCookie.set(v, [s]);
+  }
+}
+
 function compile(be: Proxy, cfg: CookieConfig): Compiled {
   const byCookie = new Map<string, Server[]>();
-  for (const s of be.servers) {
-    const v = s.cfg.cookie;
-    if (!v) continue;
-    const l = byCookie.get(v);
-    if (l) l.push(s); else byCookie.set(v, [s]);
-  }
   let suffix = '';
   for (const d of cfg.domains) suffix += `; domain=${d}`;
   if (cfg.httponly) suffix += '; HttpOnly';
@@ -109,7 +135,13 @@ function compile(be: Proxy, cfg: CookieConfig): Compiled {
     const test = compileCondition(r.cond, be.cfg, () => undefined);
     if (test) rules.push({ force: r.force, test });
   }
-  return { cfg, be, persist: be.cfg.options.persist === true, byCookie, suffix, lname: cfg.name, rules };
+  const key = be.cfg.ext.dynCookieKey;
+  const c: Compiled = {
+    cfg, be, persist: be.cfg.options.persist === true, byCookie, cookies: new Map(), suffix, lname: cfg.name, rules,
+    dyn: { enabled: cfg.dynamic, key: typeof key === 'string' ? key : undefined },
+  };
+  rebuild(c);
+  return c;
 }
 
 /**
@@ -271,6 +303,7 @@ function responseHook(c: Compiled, txn: HttpTxn): void {
   if (!st || st.c !== c || !res) return;
   const cfg = c.cfg;
   const srv = currentServer(c.be, txn.sample.server);
+  const srvCookie = srv ? c.cookies.get(srv) : undefined;
   const direct = st.direct && srv === st.server;
   // A persistent request redispatched elsewhere reports its cookie as pointing to a DOWN server.
   if (st.direct && !direct && st.flag === 'V') st.flag = 'D';
@@ -289,18 +322,18 @@ function responseHook(c: Compiled, txn: HttpTxn): void {
       h.splice(i, 2);
       i -= 2;
       flag = 'D';
-    } else if (srv && srv.cfg.cookie && cfg.mode === 'rewrite') {
+    } else if (srvCookie && cfg.mode === 'rewrite') {
       let start = eq + 1;
       while (v.charCodeAt(start) === 0x20) start++;
       let end = v.indexOf(';', start);
       if (end < 0) end = v.length;
       while (end > start && v.charCodeAt(end - 1) === 0x20) end--;
-      h[i + 1] = v.slice(0, start) + srv.cfg.cookie + v.slice(end);
+      h[i + 1] = v.slice(0, start) + srvCookie + v.slice(end);
       flag = 'R';
-    } else if (srv && srv.cfg.cookie && cfg.mode === 'prefix') {
+    } else if (srvCookie && cfg.mode === 'prefix') {
       let start = eq + 1;
       while (v.charCodeAt(start) === 0x20) start++;
-      h[i + 1] = v.slice(0, start) + srv.cfg.cookie + '~' + v.slice(start);
+      h[i + 1] = v.slice(0, start) + srvCookie + '~' + v.slice(start);
       flag = 'R';
     }
   }
@@ -310,10 +343,10 @@ function responseHook(c: Compiled, txn: HttpTxn): void {
     const refresh = !direct || needDates || (cfg.maxlife && !st.firstDate) || (!cfg.maxlife && st.firstDate);
     if (refresh && (!cfg.postonly || txn.req.method === 'POST')) {
       let val: string;
-      if (!srv.cfg.cookie) {
+      if (!srvCookie) {
         val = `${cfg.name}=; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/`;
       } else {
-        val = `${cfg.name}=${srv.cfg.cookie}`;
+        val = `${cfg.name}=${srvCookie}`;
         if (cfg.maxidle || cfg.maxlife) {
           val += '|' + cookieDate(now);
           if (cfg.maxlife) val += '|' + (st.firstDate ? s30tob64(Math.floor(st.firstDate / 4)) : cookieDate(now));
@@ -321,7 +354,7 @@ function responseHook(c: Compiled, txn: HttpTxn): void {
         val += '; path=/';
       }
       h.push('Set-Cookie', val + c.suffix);
-      flag = srv.cfg.cookie && direct ? 'U' : 'I';
+      flag = srvCookie && direct ? 'U' : 'I';
       if (cfg.nocache && isCacheable(txn.req.method, txn.req.headers, res.status, h)) h.push('Cache-control', 'private');
     }
   }
@@ -333,6 +366,9 @@ registerHookInstaller((_instance, px) => {
   const cfg = cookieConfig(px.cfg);
   if (!cfg || px.cfg.mode !== 'http') return;
   const c = compile(px, cfg);
+  compiledByProxy.set(px, c);
+  // Dynamic cookies follow address changes (set server addr, DNS).
+  if (c.dyn.enabled || c.dyn.key !== undefined) for (const s of px.servers) s.onChange(() => rebuild(c));
   const req = (txn: HttpTxn): HttpReply | undefined => {
     // A listen section's own hooks run as frontend hooks: only when it is its own backend.
     if (txn.backend !== undefined && txn.backend !== px) return undefined;
@@ -344,6 +380,21 @@ registerHookInstaller((_instance, px) => {
   if (px.isFrontend) hooks.frontendRequest.push(req);
   hooks.backendResponse.push((txn) => { responseHook(c, txn); return undefined; });
 });
+
+const compiledByProxy = new WeakMap<Proxy, Compiled>();
+
+/**
+ * Runtime API changes: `enable|disable dynamic-cookie backend <b>`, `set dynamic-cookie-key
+ * backend <b> <key>`. Returns false when the backend has no cookie persistence.
+ */
+export function setDynamicCookie(be: Proxy, change: { enabled?: boolean; key?: string }): boolean {
+  const c = compiledByProxy.get(be);
+  if (!c) return false;
+  if (change.enabled !== undefined) c.dyn.enabled = change.enabled;
+  if (change.key !== undefined) c.dyn.key = change.key;
+  rebuild(c);
+  return true;
+}
 
 registerPersistence('cookie', (be, sample) => {
   const st = states.get(sample);

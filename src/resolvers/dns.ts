@@ -200,7 +200,8 @@ export interface AnswerSpec {
   data: string | SrvData;
 }
 
-function ipv6Bytes(text: string): Buffer | undefined {
+/** IPv6 text (no embedded IPv4 form) to its 16 bytes, or undefined. */
+export function ipv6Bytes(text: string): Buffer | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const parse = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => parseInt(w, 16)));

@@ -275,3 +275,49 @@ listen l
   assert.equal((fp.stdout.match(/ --UN .*"GET \/i /g) ?? []).length, 2);
   assert.match(fp.stdout, / l\/s3 \S+ 503 .* SCDN .*"GET \/f /);
 });
+
+test('dynamic cookies: values and runtime API as HAProxy 2.6.12', async () => {
+  const [p1, p2, fe, sock] = await freePorts(4);
+  const s1 = await stub('s1', p1);
+  const s2 = await stub('s2', p2);
+  stubs.push(s1, s2);
+  const { xxh64 } = await import('../../../src/persist/xxh64');
+  const expect = (key: string, port: number): string => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(port);
+    return xxh64(Buffer.concat([Buffer.from(key), Buffer.from([127, 0, 0, 1]), b])).toString(16).padStart(16, '0');
+  };
+  const fp = await startFulcrum(`
+global
+  stats socket 127.0.0.1:${sock} level admin
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+listen l1
+  bind 127.0.0.1:${fe}
+  balance first
+  cookie SRV insert dynamic
+  dynamic-cookie-key mykey
+  server s1 127.0.0.1:${p1}
+  server s2 127.0.0.1:${p2} cookie fixed
+`);
+  procs.push(fp);
+  await pollUntil(async () => (await req(fe, '/').catch(() => ({ srv: '' }))).srv === 's1', 'proxy up');
+  let r = await req(fe, '/');
+  assert.deepEqual(setCookies(r.headers), [`SRV=${expect('mykey', p1)}; path=/`]);
+  assert.equal((await req(fe, '/', 'SRV=fixed')).srv, 's2');
+  assert.equal((await req(fe, '/', `SRV=${expect('mykey', p2)}`)).srv, 's1');
+  // Disabled: the server has no cookie any more (removal cookie, as HAProxy).
+  assert.equal(await cliCommand(sock, 'disable dynamic-cookie backend l1'), '\n');
+  r = await req(fe, '/');
+  assert.deepEqual(setCookies(r.headers), ['SRV=; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/']);
+  await cliCommand(sock, 'enable dynamic-cookie backend l1');
+  await cliCommand(sock, 'set dynamic-cookie-key backend l1 other');
+  r = await req(fe, '/');
+  assert.deepEqual(setCookies(r.headers), [`SRV=${expect('other', p1)}; path=/`]);
+  assert.equal(await cliCommand(sock, 'set dynamic-cookie-key backend nope x'), 'No such backend.\n\n');
+  assert.equal(await cliCommand(sock, 'enable dynamic-cookie backend'), 'A backend name is expected.\n\n');
+  assert.equal(await cliCommand(sock, 'set dynamic-cookie-key backend l1'), 'String value expected.\n\n');
+});
