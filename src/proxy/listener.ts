@@ -124,6 +124,14 @@ export class Listener {
     this.curConns++;
     fe.feCounters.enter();
     fe.feCounters.connRate.add();
+    if (gate !== 'expect-proxy' && this.bind.options['accept-proxy'] !== true) {
+      // Common path, no per-connection closure: streams call onDestroy exactly once.
+      if (!tcpSessionGate(inst, fe, sock, undefined)) { this.releaseSlot(); return; }
+      const stream = fe.mode === 'http' ? new HttpStream(inst, fe, sock) : new TcpStream(inst, fe, sock);
+      stream.onDestroy = this.releaseSlot;
+      sock.resume();
+      return;
+    }
     let released = false;
     const release = (): void => {
       if (released) return;
@@ -142,6 +150,14 @@ export class Listener {
     if (this.bind.options['accept-proxy'] === true || gate === 'expect-proxy') readProxyHeader(sock, fe, begin, release);
     else begin();
   }
+
+  /** Releases one connection slot (bound once; shared by every stream of this listener). */
+  private readonly releaseSlot = (): void => {
+    this.instance.actconn--;
+    this.curConns--;
+    this.frontend.feCounters.leave();
+    this.admitWaiting();
+  };
 
   /** Lets held connections in while slots are free (also called when limits are raised). */
   admitWaiting(): void {

@@ -98,7 +98,22 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private inBuf: Buffer | null = null;
   private scanFrom = 0;
   /** Current transaction. */
-  private rec!: StreamRecord;
+  /**
+   * The current transaction's record, created on first use (the first request byte, or an
+   * ending that needs one) so an idle keep-alive connection holds none.
+   */
+  private recObj: StreamRecord | null = null;
+  private get rec(): StreamRecord {
+    let r = this.recObj;
+    if (r === null) {
+      r = newStreamRecord(this.sample.src, this.sample.srcPort, this.sample.dst, this.sample.dstPort, this.fe.name);
+      r.isHttp = true;
+      if (this.sample.ssl) r.frontendTransport = `${this.fe.name}~`;
+      r.sample = this.sample; // %[fetch] in log formats (log/format.ts)
+      this.recObj = r;
+    }
+    return r;
+  }
   private req: ParsedHead | null = null;
   private res: ParsedHead | null = null;
   private be: Proxy | null = null;
@@ -145,9 +160,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private pendingBytes = 0;
   /** Response compressor for the current transaction, when compressing. */
   private enc: Encoder | null = null;
-  private readonly onEncData = (buf: Buffer, start: number, end: number): void => {
-    if (!this.enc!.write(buf.subarray(start, end))) this.srv?.pause();
-  };
+  private onEncData: ((buf: Buffer, start: number, end: number) => void) | null = null;
 
   constructor(instance: Instance, fe: Proxy, sock: Socket, addrs?: ProxyAddresses) {
     this.instance = instance;
@@ -166,26 +179,25 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     this.newTxn();
     this.streamId = allocStreamId();
-    const self = this;
-    trackStream({
-      id: this.streamId,
-      proto: sock.remoteFamily === 'IPv6' ? 'tcpv6' : 'tcpv4',
-      src: `${this.sample.src}:${this.sample.srcPort}`,
-      frontend: fe.name,
-      startMs: Date.now(),
-      get backend() { return self.be?.name; },
-      get server() { return self.server?.name; },
-      kill: (reason: string) => this.kill(reason),
-    });
+    trackStream(new SessionView(this, this.streamId, sock.remoteFamily === 'IPv6' ? 'tcpv6' : 'tcpv4'));
     sock.setNoDelay(true);
-    sock.on('data', (d: Buffer) => this.onClientData(d));
-    sock.on('end', () => this.onClientEnd());
-    sock.on('close', () => this.onClientClose());
-    sock.on('error', () => { /* reported through 'close' */ });
-    sock.on('drain', () => this.onClientDrain());
-    sock.on('timeout', () => this.onClientTimeout());
+    // Shared handlers (no per-connection closures): the socket points back to its stream.
+    (sock as OwnedSocket).fcStream = this;
+    sock.on('data', onSockData);
+    sock.on('end', onSockEnd);
+    sock.on('close', onSockClose);
+    sock.on('error', onSockError);
+    sock.on('drain', onSockDrain);
+    sock.on('timeout', onSockTimeout);
     this.armIdleTimer(true);
   }
+
+  /** `ip:port` of the client (after PROXY protocol). */
+  get clientAddress(): string { return `${this.sample.src}:${this.sample.srcPort}`; }
+
+  /** Backend and server names for `show sess`. */
+  get backendName(): string | undefined { return this.be?.name; }
+  get serverName(): string | undefined { return this.server?.name; }
 
   // -------------------------------------------------------------------------------------
   // Transaction setup
@@ -193,10 +205,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   private newTxn(): void {
     const s = this.sock;
-    this.rec = newStreamRecord(this.sample.src, this.sample.srcPort, this.sample.dst, this.sample.dstPort, this.fe.name);
-    this.rec.isHttp = true;
-    if (this.sample.ssl) this.rec.frontendTransport = `${this.fe.name}~`;
-    this.rec.sample = this.sample; // %[fetch] in log formats (log/format.ts)
+    this.recObj = null;
     this.req = null;
     this.res = null;
     this.be = null;
@@ -294,7 +303,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   // Client side
   // -------------------------------------------------------------------------------------
 
-  private onClientData(chunk: Buffer): void {
+  onClientData(chunk: Buffer): void {
     switch (this.state) {
       case St.Idle:
       case St.Head:
@@ -623,7 +632,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (this.reqDone && this.bufferingBody) this.bodyBuffered();
   }
 
-  private onClientEnd(): void {
+  onClientEnd(): void {
     this.clientEnded = true;
     if (this.state === St.Tunnel) {
       // Client half-closed the tunnel: pass the FIN on; the server now has `timeout
@@ -658,7 +667,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     // Otherwise the request is complete: let the response finish (half-closed client).
   }
 
-  private onClientClose(): void {
+  onClientClose(): void {
     if (this.state === St.Closed) return;
     if (this.state === St.Idle) {
       this.destroy();
@@ -679,11 +688,11 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.abort('C', phase, this.rec.status);
   }
 
-  private onClientDrain(): void {
+  onClientDrain(): void {
     if (this.srv && (this.state === St.ResponseBody || this.state === St.Tunnel)) this.srv.resume();
   }
 
-  private onClientTimeout(): void {
+  onClientTimeout(): void {
     // `timeout client` during data transfer. While the upload waits for the server to drain,
     // the client is not the one late (HAProxy does not expect to read then).
     if (!this.reqDone && this.state !== St.Tunnel && this.srv?.writableNeedDrain) return;
@@ -1077,6 +1086,11 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     rewriteHeaders(head, algo);
     fe.feCounters.compResponses++;
     be.beCounters.compResponses++;
+    if (!this.onEncData) {
+      this.onEncData = (buf: Buffer, start: number, end: number): void => {
+        if (!this.enc!.write(buf.subarray(start, end))) this.srv?.pause();
+      };
+    }
     this.enc = createEncoder(algo, (b) => {
       this.rec.bytesOut += b.length;
       if (!this.sock.write(b)) this.srv?.pause();
@@ -1129,7 +1143,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (n > 0 && !enc.write(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n))) this.srv?.pause();
     } else {
       const sc = this.resChunks!;
-      n = sc.feed(chunk, offset, chunk.length, this.onEncData);
+      n = sc.feed(chunk, offset, chunk.length, this.onEncData!);
       if (sc.error) {
         this.server!.counters.errResp++;
         this.abort('S', 'D', this.rec.status);
@@ -1482,4 +1496,27 @@ export function normalizeAbsoluteForm(head: ParsedHead): boolean {
   }
   head.uri = `${m[1]}://${authority}${m[3] || ''}`;
   return true;
+}
+
+/** A client socket that knows its stream (set once at accept). */
+interface OwnedSocket extends Socket {
+  fcStream: HttpStream;
+}
+
+function onSockData(this: OwnedSocket, d: Buffer): void { this.fcStream.onClientData(d); }
+function onSockEnd(this: OwnedSocket): void { this.fcStream.onClientEnd(); }
+function onSockClose(this: OwnedSocket): void { this.fcStream.onClientClose(); }
+function onSockError(): void { /* reported through 'close' */ }
+function onSockDrain(this: OwnedSocket): void { this.fcStream.onClientDrain(); }
+function onSockTimeout(this: OwnedSocket): void { this.fcStream.onClientTimeout(); }
+
+/** What `show sess` sees of a connection: a small view reading the stream on demand. */
+class SessionView {
+  readonly startMs = Date.now();
+  constructor(private readonly stream: HttpStream, readonly id: number, readonly proto: string) {}
+  get src(): string { return `${this.stream.clientAddress}`; }
+  get frontend(): string { return this.stream.fe.name; }
+  get backend(): string | undefined { return this.stream.backendName; }
+  get server(): string | undefined { return this.stream.serverName; }
+  kill(reason: string): void { this.stream.kill(reason); }
 }
