@@ -5,7 +5,7 @@
  * parse time, so `-c` reports errors with HAProxy's wording.
  */
 
-import { registerKeywords, ALL_PROXY_SECTIONS, type KeywordContext } from '../../config/registry';
+import { registerKeywords, ALL_PROXY_SECTIONS, type KeywordContext, type SectionKeyword } from '../../config/registry';
 import type { ConditionConfig, ProxyConfig } from '../../config/model';
 import { parseTime } from '../../config/units';
 import { compileCondition } from '../../acl/compile';
@@ -73,6 +73,41 @@ function parseDelay(ctx: KeywordContext, family: string, set: (ms: number) => vo
   }
   set(r.value);
 }
+
+/**
+ * `clitcpka-idle|intvl|cnt` and `srvtcpka-idle|intvl|cnt` (HAProxy cfgparse-listen.c): stored
+ * in `ext` (`clitcpkaIdle`... in ms or a count). Node applies only the idle time (the
+ * initial keep-alive delay); interval and count keep the system values.
+ */
+function tcpkaKeyword(side: 'cli' | 'srv', what: 'idle' | 'intvl' | 'cnt'): SectionKeyword {
+  const name = `${side}tcpka-${what}`;
+  const key = `${side}tcpka${what[0].toUpperCase()}${what.slice(1)}`;
+  return {
+    name, sections: ALL_PROXY_SECTIONS,
+    parse(ctx) {
+      const p = ctx.proxy!;
+      const v = ctx.args[1];
+      if (v === undefined) { ctx.error(`'${name}' expects an integer value`); return; }
+      if (side === 'srv' && p.cap === 'frontend') { ctx.warning(`${name} will be ignored because frontend '${p.name}' has no backend capability`); return; }
+      if (side === 'cli' && p.cap === 'backend') { ctx.warning(`${name} will be ignored because backend '${p.name}' has no frontend capability`); return; }
+      if (what === 'cnt') {
+        const bad = /[^0-9]/.exec(v);
+        if (bad) { ctx.error(`'${name}' : unexpected character '${bad[0]}' in integer value '${v}'`); return; }
+        p.ext[key] = Number(v);
+        return;
+      }
+      const r = parseTime(v, 's');
+      if (r.error !== undefined || r.value === undefined) {
+        const bad = /[^0-9]/.exec(v.replace(/(us|ms|s|m|h|d)$/, '')) ?? /[^0-9]/.exec(v);
+        ctx.error(`unexpected character '${bad?.[0] ?? v[0]}' in argument to <${name}>.\n`);
+        return;
+      }
+      p.ext[key] = r.value;
+    },
+  };
+}
+
+registerKeywords((['cli', 'srv'] as const).flatMap((side) => (['idle', 'intvl', 'cnt'] as const).map((w) => tcpkaKeyword(side, w))));
 
 registerKeywords([
   {

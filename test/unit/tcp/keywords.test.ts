@@ -32,6 +32,10 @@ const cases: [string, string][] = [
   [`${FE}  tcp-request content set-var(sess.x)\n`, 'config : parsing [a.cfg:3] : missing fetch method'],
   ['backend b\n  tcp-request connection accept\n', 'config : parsing [a.cfg:2] : tcp-request connection is not allowed because backend b is not a frontend'],
   ['defaults\n  tcp-request content accept\n', "config : parsing [a.cfg:2] : tcp-request content is not allowed in anonymous 'defaults' sections"],
+  [`${FE}  clitcpka-idle\n`, "config : parsing [a.cfg:3] : 'clitcpka-idle' expects an integer value"],
+  [`${FE}  clitcpka-idle 3x\n`, 'config : parsing [a.cfg:3] : unexpected character \'x\' in argument to <clitcpka-idle>.\n'],
+  [`${FE}  clitcpka-cnt x\n`, "config : parsing [a.cfg:3] : 'clitcpka-cnt' : unexpected character 'x' in integer value 'x'"],
+  [`${FE}  srvtcpka-idle 3s\n`, "config : parsing [a.cfg:3] : srvtcpka-idle will be ignored because frontend 'f' has no backend capability"],
 ];
 
 for (const [text, want] of cases) {
@@ -46,4 +50,10 @@ test('rules are stored in order with their condition; inspect-delay in ms', () =
   assert.equal(r.inspectDelay, 5000);
   assert.deepEqual(r.content.map((x) => [x.action, x.cond?.polarity, x.cond?.words.join(' ')]), [['accept', 'if', '{ req_ssl_hello_type 1 }'], ['reject', undefined, undefined]]);
   assert.deepEqual(r.connection.map((x) => [x.action, x.args]), [['set-var(sess.a)', ['src']]]);
+});
+
+test('clitcpka-idle is kept in ms (seconds by default), counts as integers', () => {
+  const { config } = parseString(`${FE}  clitcpka-idle 30\n  clitcpka-intvl 500ms\n  clitcpka-cnt 4\n`);
+  const e = config.proxies[0].ext;
+  assert.deepEqual([e.clitcpkaIdle, e.clitcpkaIntvl, e.clitcpkaCnt], [30000, 500, 4]);
 });
