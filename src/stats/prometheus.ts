@@ -11,6 +11,8 @@ import { STAT_COLUMNS, columnValue, type StatColumn, type StatKind, type StatRow
 import { statRows } from './rows';
 import { infoValues, INFO_PROM } from './info';
 
+const STATUS_COL = STAT_COLUMNS.find((c) => c.name === 'status')!;
+
 const KIND_PREFIX: Partial<Record<StatKind, string>> = { F: 'haproxy_frontend_', B: 'haproxy_backend_', S: 'haproxy_server_' };
 
 const SERVER_STATES = ['DOWN', 'UP', 'MAINT', 'DRAIN', 'NOLB'];
@@ -50,10 +52,41 @@ function stateOf(kind: StatKind, status: string): string {
   return status.startsWith('UP') || status === 'no check' ? 'UP' : 'DOWN';
 }
 
-/** Renders every metric family, HELP/TYPE first, one sample per row (and label set). */
-export function renderPrometheus(instance: Instance, now = Date.now()): string {
+/** What the exporter's query string selects (`?scope=global&scope=server&no-maint`). */
+export interface PromQuery { scopes: Set<string>; noMaint: boolean }
+
+/**
+ * Parses the request URI's query as the 2.6 exporter does: `scope=` may repeat (global,
+ * frontend, backend, server, `*` for all, empty for none); without any `scope` everything
+ * is exported; `no-maint` leaves out servers in maintenance.
+ */
+export function parsePromQuery(uri: string | undefined): PromQuery {
+  const all = ['global', 'frontend', 'backend', 'server'];
+  const q = uri === undefined ? '' : uri.slice(uri.indexOf('?') + 1 || uri.length);
+  let scopes: Set<string> | undefined;
+  let noMaint = false;
+  for (const part of q.split('&')) {
+    if (part === 'no-maint') noMaint = true;
+    else if (part.startsWith('scope=')) {
+      scopes ??= new Set();
+      const v = decodeURIComponent(part.slice(6));
+      if (v === '*') for (const a of all) scopes.add(a);
+      else if (all.includes(v)) scopes.add(v);
+    }
+  }
+  return { scopes: scopes ?? new Set(all), noMaint };
+}
+
+const KIND_SCOPE: Partial<Record<StatKind, string>> = { F: 'frontend', B: 'backend', S: 'server' };
+
+/**
+ * Renders every metric family, HELP/TYPE first, one sample per row (and label set).
+ * `uri` (the request URI) may carry the exporter's `scope=` / `no-maint` parameters.
+ */
+export function renderPrometheus(instance: Instance, now = Date.now(), uri?: string): string {
   const out: string[] = [];
-  for (const { field, value } of infoValues(instance, now)) {
+  const query = parsePromQuery(uri);
+  if (query.scopes.has('global')) for (const { field, value } of infoValues(instance, now)) {
     const suffix = INFO_PROM[field.name];
     if (!suffix) continue;
     const name = `haproxy_process_${suffix}`;
@@ -66,7 +99,8 @@ export function renderPrometheus(instance: Instance, now = Date.now()): string {
   }
   const rows = statRows(instance, undefined, now);
   for (const kind of ['F', 'B', 'S'] as const) {
-    const kindRows = rows.filter((r) => r.kind === kind);
+    if (!query.scopes.has(KIND_SCOPE[kind]!)) continue;
+    const kindRows = rows.filter((r) => r.kind === kind && !(query.noMaint && kind === 'S' && String(columnValue(STATUS_COL, r) ?? '').startsWith('MAINT')));
     if (kindRows.length === 0) continue;
     const seen = new Set<string>();
     for (const c of STAT_COLUMNS) {

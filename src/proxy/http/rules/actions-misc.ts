@@ -139,7 +139,7 @@ registerHttpAction([
       // HAProxy's exporter answers 200 text/plain (exposition format 0.0.4), counted as
       // intercepted, logged `LR--`.
       return (txn): ActionResult => {
-        const body = Buffer.from(renderPrometheus(instance), 'utf8');
+        const body = Buffer.from(renderPrometheus(instance, Date.now(), txn.req.uri), 'utf8');
         const close = clientCloses(txn);
         // Chunked like HAProxy's exporter (it streams the page); one chunk here.
         const head = `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: text/plain; version=0.0.4\r\ntransfer-encoding: chunked\r\n${close ? 'connection: close\r\n' : ''}\r\n${body.length.toString(16).toUpperCase()}\r\n`;
