@@ -38,6 +38,7 @@ import { buildProxyV1, buildProxyV2, type ProxyAddresses } from '../proxy-protoc
 import { runHooks, type HttpHooks, type HttpReply, type HttpTxn } from './hooks';
 import { allocStreamId, trackStream, untrackStream } from '../../runtime/sessions';
 import { recordProtocolError } from '../../runtime/errors';
+import { existingConnectionContext } from '../tcp/gate';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 
 const enum St {
@@ -168,11 +169,12 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.sock = sock;
     activeStreams++;
     idleRegistry.add(this);
-    this.sample = {
+    // Continues the context of tcp-request connection/session rules, if any (tcp/gate.ts).
+    this.sample = Object.assign(existingConnectionContext(sock) ?? { vars: new Map() }, {
       src: addrs?.src ?? stripV4Mapped(sock.remoteAddress ?? ''), srcPort: addrs?.srcPort ?? sock.remotePort ?? 0,
       dst: addrs?.dst ?? stripV4Mapped(sock.localAddress ?? ''), dstPort: addrs?.dstPort ?? sock.localPort ?? 0,
-      frontend: fe.name, vars: new Map(), runtime: runtimeLookup(instance),
-    };
+      frontend: fe.name, runtime: runtimeLookup(instance),
+    });
     if (sock instanceof TLSSocket) {
       const cipher = sock.getCipher();
       this.sample.ssl = { sni: typeof sock.servername === 'string' ? sock.servername : undefined, alpn: sock.alpnProtocol || undefined, version: sock.getProtocol() ?? undefined, cipher: cipher?.name };
