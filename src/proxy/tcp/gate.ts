@@ -27,6 +27,14 @@ function strip(a: string): string {
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
 
+/**
+ * The context tcp-request connection/session rules filled for `sock`, if they ran (HTTP
+ * streams continue with it so `sess.*` variables and tracked counters carry over).
+ */
+export function existingConnectionContext(sock: Socket): SampleContext | undefined {
+  return contexts.get(sock);
+}
+
 /** The sample context of a connection (created by the gate, or a fresh one). */
 export function connectionContext(instance: Instance, fe: Proxy, sock: Socket, addrs?: ProxyAddresses): SampleContext {
   let ctx = contexts.get(sock);
