@@ -144,7 +144,7 @@ export class Resolution {
   /** SRV target key (`host:port`) -> last time announced. */
   private readonly srvSeen = new Map<string, number>();
 
-  constructor(readonly section: ResolversSection, readonly fqdn: string, readonly servers: Server[], readonly prefer: 'ipv4' | 'ipv6', readonly srv: boolean, readonly allowDup: boolean) {
+  constructor(readonly section: ResolversSection, readonly fqdn: string, readonly servers: Server[], readonly prefer: 'ipv4' | 'ipv6', readonly srv: boolean, readonly allowDup: boolean, readonly ignoreWeight = false) {
     this.queryType = srv ? RRType.SRV : prefer === 'ipv6' ? RRType.AAAA : RRType.A;
   }
 
@@ -272,6 +272,11 @@ export class Resolution {
         changed = true;
       }
       used.add(s);
+      // SRV weight -> server weight (weight / 256 + 1), unless `resolve-opts ignore-weight`.
+      if (!this.ignoreWeight) {
+        const w = Math.floor(r.weight / 256) + 1;
+        if (s.uweight !== w) s.setWeight(w);
+      }
       const add = m.additionals.find((a) => (a.type === RRType.A || a.type === RRType.AAAA) && a.name.toLowerCase() === r.target.toLowerCase());
       if (add) {
         if (assignAddresses([s], [add.data as string], true, via)) changed = true;
@@ -444,7 +449,8 @@ registerService({
         if (!sec) continue;
         const opts = servers[0].cfg.options['resolve-opts'];
         const allowDup = Array.isArray(opts) && opts.includes('allow-dup-ip');
-        sec.resolutions.push(new Resolution(sec, fqdn, servers, prefer === 'ipv4' ? 'ipv4' : 'ipv6', fqdn.startsWith('_'), allowDup));
+        const ignoreWeight = Array.isArray(opts) && opts.includes('ignore-weight');
+        sec.resolutions.push(new Resolution(sec, fqdn, servers, prefer === 'ipv4' ? 'ipv4' : 'ipv6', fqdn.startsWith('_'), allowDup, ignoreWeight));
       }
     }
     await Promise.all(jobs);

@@ -92,7 +92,7 @@ test('server-template from A and SRV answers', async () => {
   const dns = await startDnsServer();
   closers.push(() => dns.close());
   dns.set('tpl.test', 'A', ['127.0.0.1', '127.0.0.2']);
-  dns.set('_http._tcp.svc.test', 'SRV', [{ priority: 0, weight: 10, port, target: 'x.svc.test' }, { priority: 0, weight: 10, port: p2, target: 'y.svc.test' }]);
+  dns.set('_http._tcp.svc.test', 'SRV', [{ priority: 0, weight: 10, port, target: 'x.svc.test' }, { priority: 0, weight: 512, port: p2, target: 'y.svc.test' }]);
   dns.set('x.svc.test', 'A', ['127.0.0.3']);
   dns.set('y.svc.test', 'A', ['127.0.0.1']);
   const fp = await start(dns, sock, `listen l2
@@ -135,6 +135,10 @@ listen l3
     return s.has('c') && s.has('srv-b');
   }, 'both SRV targets in use', 5000, 50);
   assert.match(await cliCommand(sock, 'show stat'), /^l3,sv3,.*,MAINT \(resolution\),/m);
+  // SRV weights become server weights: 10 -> 1, 512 -> 3 (weight / 256 + 1).
+  const state = await cliCommand(sock, 'show servers state l3');
+  assert.match(state, /^\d+ l3 \d+ sv1 127\.0\.0\.3 2 0 1 /m);
+  assert.match(state, /^\d+ l3 \d+ sv2 127\.0\.0\.1 2 0 3 /m);
 });
 
 test('config: resolvers section errors and unknown resolvers reference', async () => {
