@@ -19,6 +19,8 @@ function config(port: number, s1: number, s2: number): string {
     timeout connect 1s
     timeout client 5s
     timeout server 5s
+    log stderr format raw local0
+    option httplog
 frontend fe
     bind 127.0.0.1:${port}
     http-request use-service prometheus-exporter if { path /metrics }
@@ -57,7 +59,7 @@ function parseExposition(text: string): Parsed {
   return { types, samples };
 }
 
-test('prometheus-exporter output parses, passes promtool and answers 200 text/plain; version=0.0.4 as HAProxy', async () => {
+test('prometheus-exporter output parses, passes promtool, answers 200 text/plain; version=0.0.4 and logs fe/<PROMEX> LR-- as HAProxy', async () => {
   const [port, s1, s2] = await freePorts(3);
   const f = await startFulcrum(config(port, s1, s2), { waitPort: port });
   try {
@@ -68,6 +70,8 @@ test('prometheus-exporter output parses, passes promtool and answers 200 text/pl
     assert.equal(p.types.get('haproxy_server_status'), 'gauge');
     assert.ok(p.samples.includes('haproxy_server_status{proxy="app",server="s1",state="UP"}'));
     assert.ok(p.samples.includes('haproxy_backend_http_responses_total{proxy="app",code="2xx"}'));
+    // Logged as HAProxy does: fe/<PROMEX>, 0/0/0 timers, LR--.
+    await f.waitForOutput(/\] fe fe\/<PROMEX> \d+\/0\/0\/0\/\d+ 200 \d+ - - LR-- .* "GET \/metrics HTTP\/1\.1"/);
     if (existsSync(PROMTOOL)) {
       const res = spawnSync(PROMTOOL, ['check', 'metrics'], { input: r.body, encoding: 'utf8', timeout: 10000 });
       // promtool lints HAProxy's own `failed_resolutions` counter name too (no _total): that is the

@@ -140,6 +140,8 @@ registerHttpAction([
       // intercepted, logged `LR--`.
       return (txn): ActionResult => {
         const body = Buffer.from(renderPrometheus(instance, Date.now(), txn.req.uri), 'utf8');
+        // Logged as `<fe>/<PROMEX>` with 0/0/0 timers, as 2.6.12 does.
+        txn.rec.serverName = '<PROMEX>'; txn.rec.tw = 0; txn.rec.tc = 0; txn.rec.tr = 0;
         const close = clientCloses(txn);
         // Chunked like HAProxy's exporter (it streams the page); one chunk here.
         const head = `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: text/plain; version=0.0.4\r\ntransfer-encoding: chunked\r\n${close ? 'connection: close\r\n' : ''}\r\n${body.length.toString(16).toUpperCase()}\r\n`;
