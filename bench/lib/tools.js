@@ -88,7 +88,8 @@ function ensureFulcrumBuilt({ build = true, root = ROOT } = {}) {
 }
 
 /**
- * Copies bin/ and dist/src/ of the Fulcrum checkout at `root` into a temporary directory and
+ * Copies bin/, dist/src/ and native/ of the Fulcrum checkout at `root` (node_modules/ is
+ * linked) into a temporary directory and
  * returns its path, so the whole run uses one consistent build even while others rebuild
  * dist/ in a shared tree. Checks the copy with `fulcrum -c` on `checkCfg`; when it cannot
  * even load its modules (a half-written dist/), waits and copies again (3 tries).
@@ -102,6 +103,10 @@ function snapshotFulcrum(root, checkCfgText) {
     fs.cpSync(path.join(root, 'bin'), path.join(dir, 'bin'), { recursive: true });
     fs.cpSync(path.join(root, 'dist', 'src'), path.join(dir, 'dist', 'src'), { recursive: true });
     fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+    // The native helper (native/build/*.node) and runtime dependencies resolve from the copy
+    // as from the checkout: copy native/, link node_modules/.
+    if (fs.existsSync(path.join(root, 'native'))) fs.cpSync(path.join(root, 'native'), path.join(dir, 'native'), { recursive: true });
+    if (fs.existsSync(path.join(root, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     const cfg = path.join(dir, 'check.cfg');
     fs.writeFileSync(cfg, checkCfgText);
     const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'fulcrum'), '-c', '-f', cfg], { encoding: 'utf8', timeout: 20000 });
