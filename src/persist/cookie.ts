@@ -94,8 +94,8 @@ export interface RequestCookieResult {
   flag: string;
   lastDate: number;
   firstDate: number;
-  /** New Cookie header values (null = remove the header), by header index. */
-  edits: Map<number, string | null>;
+  /** New Cookie header values (null = remove the header), by header index; null when none. */
+  edits: Map<number, string | null> | null;
 }
 
 /** Dynamic cookie value of a server (HAProxy srv_set_dyncookie): XXH64(key + address + port). */
@@ -150,7 +150,7 @@ function compile(be: Proxy, cfg: CookieConfig): Compiled {
  */
 function analyseRequest(c: Compiled, headers: string[], nowSec: number, prst: 0 | 1 | 2 = 0): RequestCookieResult {
   const cfg = c.cfg;
-  const res: RequestCookieResult = { server: undefined, flag: 'N', lastDate: 0, firstDate: 0, edits: new Map() };
+  const res: RequestCookieResult = { server: undefined, flag: 'N', lastDate: 0, firstDate: 0, edits: null };
   let done = false;
   const strip = cfg.mode === 'insert' && cfg.indirect;
   for (let h = 0; h < headers.length; h += 2) {
@@ -214,6 +214,7 @@ function analyseRequest(c: Compiled, headers: string[], nowSec: number, prst: 0 
       }
     }
     if (changed) {
+      res.edits ??= new Map();
       if (parts.length === 0) res.edits.set(h, null);
       else {
         parts[0] = parts[0].replace(/^\s+/, '');
@@ -285,7 +286,7 @@ function requestHook(c: Compiled, txn: HttpTxn): void {
   st.flag = r.flag;
   st.lastDate = r.lastDate;
   st.firstDate = r.firstDate;
-  if (r.edits.size) applyEdits(txn.req.headers, r.edits);
+  if (r.edits) applyEdits(txn.req.headers, r.edits);
   txn.rec.cookieReq = r.flag;
   txn.rec.cookieRes = 'N';
 }
@@ -405,6 +406,6 @@ registerPersistence('cookie', (be, sample) => {
 /** For unit tests: the request analysis on a backend-like object. */
 export function testAnalyseRequest(be: Proxy, cfg: CookieConfig, headers: string[], nowSec: number): RequestCookieResult {
   const r = analyseRequest(compile(be, cfg), headers, nowSec);
-  applyEdits(headers, r.edits);
+  if (r.edits) applyEdits(headers, r.edits);
   return r;
 }

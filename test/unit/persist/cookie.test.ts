@@ -44,3 +44,45 @@ test('xxh64 reference vectors and HAProxy dynamic cookies (values observed on 2.
   assert.equal(dynamicCookie('k', 'app.test', 80), undefined);
   assert.equal(dynamicCookie('k', '::1', 80)?.length, 16);
 });
+
+test('request cookie analysis: flags, dates, indirect stripping, prefix removal', async () => {
+  const { testAnalyseRequest, s30tob64: enc } = await import('../../../src/persist/cookie');
+  type Srv = { name: string; cfg: { cookie?: string }; host: string; port: number; acceptsPersistent: boolean; inMaint: boolean; isRunning: boolean };
+  const srv = (name: string, cookie: string, up = true): Srv => ({ name, cfg: { cookie }, host: '127.0.0.1', port: 1, acceptsPersistent: up, inMaint: false, isRunning: up });
+  const s1 = srv('s1', 'c1');
+  const s2 = srv('s2', 'c2', false);
+  const be = (persist = false) => ({ name: 'b', servers: [s1, s2], cfg: { options: { persist }, ext: {} } }) as never;
+  const cfg = (over: object) => ({ name: 'SRV', mode: 'insert', indirect: false, nocache: false, postonly: false, preserve: false, httponly: false, secure: false, domains: [], maxidle: 0, maxlife: 0, dynamic: false, attrs: [], ...over }) as never;
+  const now = 1_800_000_000;
+
+  let h = ['Host', 'x', 'Cookie', 'a=1; SRV=c1; b=2'];
+  let r = testAnalyseRequest(be(), cfg({ indirect: true }), h, now);
+  assert.equal(r.flag, 'V');
+  assert.equal(r.server, s1 as never);
+  assert.deepEqual(h, ['Host', 'x', 'Cookie', 'a=1; b=2']);
+  h = ['cookie', 'SRV=c1'];
+  testAnalyseRequest(be(), cfg({ indirect: true }), h, now);
+  assert.deepEqual(h, []);
+  // DOWN server: D and not used, unless option persist.
+  r = testAnalyseRequest(be(), cfg({}), ['Cookie', 'SRV=c2'], now);
+  assert.equal(r.flag, 'D');
+  assert.equal(r.server, undefined);
+  r = testAnalyseRequest(be(true), cfg({}), ['Cookie', 'SRV=c2'], now);
+  assert.equal(r.flag, 'D');
+  assert.equal(r.server, s2 as never);
+  assert.equal(testAnalyseRequest(be(), cfg({}), ['Cookie', 'SRV=zz'], now).flag, 'I');
+  assert.equal(testAnalyseRequest(be(), cfg({}), ['Cookie', 'other=1'], now).flag, 'N');
+  // Dates: last (maxidle) then first (maxlife), 4-second units.
+  const d = (t: number): string => enc(Math.floor(t / 4));
+  r = testAnalyseRequest(be(), cfg({ maxidle: 60 }), ['Cookie', `SRV=c1|${d(now - 30)}`], now);
+  assert.equal(r.flag, 'V');
+  assert.equal(r.lastDate, Math.floor((now - 30) / 4) * 4);
+  assert.equal(testAnalyseRequest(be(), cfg({ maxidle: 60 }), ['Cookie', `SRV=c1|${d(now - 120)}`], now).flag, 'E');
+  assert.equal(testAnalyseRequest(be(), cfg({ maxidle: 60 }), ['Cookie', `SRV=c1|${d(now + 90000)}`], now).flag, 'E');
+  assert.equal(testAnalyseRequest(be(), cfg({ maxlife: 60 }), ['Cookie', `SRV=c1|${d(now)}|${d(now - 120)}`], now).flag, 'O');
+  // prefix: the server part is removed, the application value kept.
+  h = ['Cookie', 'JS=c1~abc; x=2'];
+  r = testAnalyseRequest(be(), cfg({ name: 'JS', mode: 'prefix' }), h, now);
+  assert.equal(r.flag, 'V');
+  assert.deepEqual(h, ['Cookie', 'JS=abc; x=2']);
+});
