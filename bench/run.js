@@ -60,12 +60,7 @@ function parseArgs(argv) {
   o.duration ??= o.quick ? 2 : 5;
   o.warmup ??= 1;
   o.idleConns ??= o.quick ? 2000 : 10000;
-  // Every proxy gets the same count: what the generated global maxconn lets HAProxy hold.
-  const cap = maxconnForLimit() - 32;
-  if (o.idleConns > cap) {
-    process.stderr.write(`[bench] idle connections capped at ${cap} (fd hard limit ${hardNofile()}: HAProxy needs 2 fds per connection)\n`);
-    o.idleConns = cap;
-  }
+
   return o;
 }
 
@@ -259,6 +254,12 @@ async function main() {
     return s;
   }) : SCENARIOS;
   opts.targets = opts.targets || ALL_TARGETS;
+  // Every proxy gets the same count: what the generated global maxconn lets HAProxy hold.
+  const cap = maxconnForLimit() - 32;
+  if (opts.idleConns > cap && scenarios.some((s) => s.kind === 'idle')) {
+    log(`idle connections capped at ${cap} (fd hard limit ${hardNofile()}: HAProxy needs 2 fds per connection)`);
+    opts.idleConns = cap;
+  }
   for (const t of opts.targets) if (!ALL_TARGETS.includes(t)) { process.stderr.write(`unknown target ${t}; known: ${ALL_TARGETS.join(', ')}\n`); process.exit(2); }
 
   const tools = ensureTools({ install: opts.install });
