@@ -192,6 +192,12 @@ test('stats page answers like HAProxy 2.6 (status, header names in order, locati
     for (const [path, o] of cases) {
       assert.equal(shape(await fetchHttp(fp, path, o)), shape(await fetchHttp(hp, path, o)), `${o.method ?? 'GET'} ${path}`);
     }
+    // The same page structure: proxies in order, row classes, admin checkboxes, actions offered.
+    const structure = (html: string): string[] => [...html.matchAll(/<a class=px href="#([^"]+)"|<tr class="([a-z_]+)">|<input class='([^']+)' type="checkbox" name="s" value="([^"]+)">|<option value="([a-z]+)">/g)].map((m) => m.slice(1).filter((x) => x !== undefined).join(' '));
+    for (const target of [`${f.dir}/s.sock`, `${dir}/h.sock`]) await pollUntil(async () => (await statusOf(target, 's1')) === 'DOWN', `s1 DOWN on ${target}`, 8000);
+    const hs = structure((await fetchHttp(hp, '/;norefresh', { auth: 'admin:pw' })).body);
+    const fs = structure((await fetchHttp(fp, '/;norefresh', { auth: 'admin:pw' })).body).filter((x) => x !== 'weight');
+    assert.deepEqual(fs, hs);
     // The same server states afterwards.
     const states = async (target: string): Promise<string[]> => (await cliCommand(target, 'show stat')).split('\n').filter((l) => l.startsWith('app,s')).map((l) => l.split(',').slice(0, 2).concat(l.split(',')[17]).join(','));
     assert.deepEqual(await states(`${f.dir}/s.sock`), await states(`${dir}/h.sock`));
