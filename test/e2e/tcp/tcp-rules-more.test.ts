@@ -14,8 +14,8 @@ let P: Record<string, number> = {};
 const got: string[] = [];
 
 before(async () => {
-  const [track, proxy, http, bec, echo, http2, web] = await freePorts(7);
-  P = { track, proxy, http, bec, echo, http2, web };
+  const [track, proxy, http, bec, echo, http2, web, http3] = await freePorts(8);
+  P = { track, proxy, http, bec, echo, http2, web, http3 };
   const w = (await import('node:http')).createServer((req, res) => res.end('ok'));
   await new Promise<void>((r) => w.listen(web, '127.0.0.1', r));
   servers.push(w as unknown as net.Server);
@@ -60,6 +60,15 @@ frontend fe_http2
     tcp-request content reject if { hdr(host) -m str evil.example }
     http-request deny if { sc0_http_req_cnt gt 2 }
     default_backend be_web2
+
+frontend fe_http3
+    mode http
+    bind 127.0.0.1:${http3}
+    stick-table type ip size 1k expire 30s store http_req_cnt
+    tcp-request connection track-sc0 src
+    tcp-request session set-var(sess.tag) str(t1)
+    http-request deny deny_status 429 if { sc0_http_req_cnt gt 2 }
+    http-request return status 200 content-type text/plain lf-string "tag=%[var(sess.tag)]"
 
 backend be_web2
     mode http
@@ -145,4 +154,11 @@ test('HTTP frontend: tcp-request content track-sc0 feeds http-request rules; rej
   assert.equal((await httpGet(P.http2, '/')).status, 403);
   await assert.rejects(httpGet(P.http2, '/', { host: 'evil.example' }));
   await pollUntil(() => /fe_http2 fe_http2\/<NOSRV> .* -1 .* PR-- /.test(fp.stdout), `PR-- log line\n${fp.stdout}`);
+});
+
+test('HTTP frontend: sess vars and track-sc0 from tcp-request connection/session reach http-request rules', async () => {
+  const a = await httpGet(P.http3, '/');
+  assert.deepEqual([a.status, a.body], [200, 'tag=t1']);
+  assert.equal((await httpGet(P.http3, '/')).status, 200);
+  assert.equal((await httpGet(P.http3, '/')).status, 429);
 });
