@@ -73,7 +73,7 @@ export function render(m: Model, ui: UiState, width: number, height: number): st
   if (ui.selected >= rows.length) ui.selected = Math.max(0, rows.length - 1);
   const sel = rows[ui.selected];
   const SPARK = 20;
-  const header = `${'  PROXY/SERVER'.padEnd(30)}${'STATUS'.padEnd(14)}${'CHECK'.padEnd(9)}${'WGHT'.padStart(6)}${'SESS'.padStart(7)}${'MAX'.padStart(6)}${'REQ/S'.padStart(8)} ${'RATE HISTORY'.padEnd(SPARK)}${'ERR'.padStart(6)}${'5XX'.padStart(6)}${'RTIME'.padStart(7)}${'CHG'.padStart(8)}`;
+  const header = `${'  PROXY/SERVER'.padEnd(30)}${'STATUS'.padEnd(14)}${'CHECK'.padEnd(9)}${'WGHT'.padStart(6)}${'SESS'.padStart(7)}${'MAX'.padStart(6)}${'REQ/S'.padStart(8)} ${'RATE HISTORY'.padEnd(SPARK)}${'ERR'.padStart(6)}${'5XX'.padStart(6)}${'RTIME'.padStart(7)}${'CHG'.padStart(8)}  LAST CHECK`;
   lines.push(paint(c, '7', fit(header, width)));
   const body = Math.max(1, height - lines.length - 2 - (ui.detail ? 12 : 0));
   const start = Math.max(0, Math.min(ui.selected - Math.floor(body / 2), rows.length - body));
@@ -81,7 +81,7 @@ export function render(m: Model, ui: UiState, width: number, height: number): st
     const x = r.rec;
     const label = r.type === 'S' ? `    ${r.proxy}/${r.name}` : `  ${r.proxy}/${r.name === 'BACKEND' ? 'BACKEND' : 'FRONTEND'}`;
     const st = x.status ?? '';
-    const line = `${fit(label, 30)}${fit(st, 14)}${fit(x.check_status ?? '', 9)}${(x.weight ?? '').padStart(6)}${(x.scur ?? '').padStart(7)}${(x.smax ?? '').padStart(6)}${r.rate.toFixed(1).padStart(8)} ${sparkline(r.history, SPARK)}${String(errors(r)).padStart(6)}${(x.hrsp_5xx ?? '').padStart(6)}${(x.rtime ?? '').padStart(7)}${(x.lastchg ? human(num(x.lastchg)) : '').padStart(8)}`;
+    const line = `${fit(label, 30)}${fit(st, 14)}${fit(x.check_status ?? '', 9)}${(x.weight ?? '').padStart(6)}${(x.scur ?? '').padStart(7)}${(x.smax ?? '').padStart(6)}${r.rate.toFixed(1).padStart(8)} ${sparkline(r.history, SPARK)}${String(errors(r)).padStart(6)}${(x.hrsp_5xx ?? '').padStart(6)}${(x.rtime ?? '').padStart(7)}${(x.lastchg ? human(num(x.lastchg)) : '').padStart(8)}  ${x.check_desc ? `${x.check_desc}${x.last_chk ? `: ${x.last_chk}` : ''}` : ''}`;
     let out = fit(line, width);
     if (c) out = out.replace(fit(st, 14), paint(true, statusColor(st), fit(st, 14)));
     if (r === sel) out = paint(c, '1', `>${out.slice(1)}`);

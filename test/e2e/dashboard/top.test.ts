@@ -39,11 +39,11 @@ backend app
   const admin = join(f.dir, 'admin.sock');
   try {
     await pollUntil(async () => /app,web2,.*,DOWN,/.test(await cliCommand(admin, 'show stat')), 'web2 DOWN', 8000);
-    tmux('new-session', '-d', '-s', 'adm', '-x', '160', '-y', '40', `${process.execPath} ${BIN} top -s ${admin} -i 0.5`);
+    tmux('new-session', '-d', '-s', 'adm', '-x', '220', '-y', '40', `${process.execPath} ${BIN} top -s ${admin} -i 0.5`);
     await pollUntil(() => { const s = screen('adm'); return s.includes('app/web1') && s.includes('app/web2') && s.includes('app/BACKEND'); }, 'top shows the servers', 8000);
     const s0 = screen('adm');
     assert.match(s0, /app\/web1\s+UP\s+L[47]OK/);
-    assert.match(s0, /app\/web2\s+DOWN\s+L4CON/);
+    assert.match(s0, /app\/web2\s+DOWN\s+L4CON.*Layer4 connection problem: Connection refused/);
 
     // Filter to web2, open the detail view: why is it DOWN?
     tmux('send-keys', '-t', 'adm', '/', 'web2', 'Enter');
@@ -63,7 +63,7 @@ backend app
     tmux('send-keys', '-t', 'adm', 'q');
 
     // A user-level socket refuses the action: the answer is shown.
-    tmux('new-session', '-d', '-s', 'usr', '-x', '160', '-y', '40', `${process.execPath} ${BIN} top -s ${join(f.dir, 'user.sock')} -i 0.5 -f web1`);
+    tmux('new-session', '-d', '-s', 'usr', '-x', '220', '-y', '40', `${process.execPath} ${BIN} top -s ${join(f.dir, 'user.sock')} -i 0.5 -f web1`);
     await pollUntil(() => screen('usr').includes('app/web1'), 'user top shows web1', 8000);
     tmux('send-keys', '-t', 'usr', 'd');
     await pollUntil(() => screen('usr').includes('disable server app/web1: Permission denied'), 'Permission denied shown', 5000);
