@@ -190,7 +190,7 @@ function analyseRequest(c: Compiled, headers: string[], nowSec: number, prst: 0 
           const list = c.byCookie.get(id);
           if (list) {
             for (const s of list) {
-              if (s.acceptsPersistent || (c.persist && !s.inMaint) || prst === 1) {
+              if (s.acceptsPersistent || (((c.persist && !s.inMaint) || prst === 1) && s.host !== '')) {
                 res.server = s;
                 flag = s.isRunning ? 'V' : 'D';
                 done = true;

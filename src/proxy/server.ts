@@ -148,7 +148,7 @@ export class Server {
   /** A free connection slot exists (maxconn not reached). */
   get hasFreeSlot(): boolean { return this.maxconn === 0 || this.curConns < this.maxconn; }
   /** `addr` column: `ip:port`. */
-  get addressText(): string { return formatHostPort(this.host, this.port); }
+  get addressText(): string { return this.host === '' ? '' : formatHostPort(this.host, this.port); }
 
   /** Called on every state, weight or admin change (balancers and trackers subscribe). */
   onChange(l: ServerListener): void { this.listeners.push(l); }

@@ -337,6 +337,8 @@ function setAddress(s: Server, ip: string, via: string): boolean {
 function setNoAddress(s: Server, cause: string): void {
   const st = stateOf(s);
   st.hasIp = false;
+  // No address: `show servers state` prints '-', the stats addr column is empty (2.6.12).
+  s.host = '';
   if (s.adminState & AdminFlag.RMAINT) return;
   const wasMaint = (s.adminState & MAINT_MASK) !== 0;
   s.adminState |= AdminFlag.RMAINT;
@@ -395,6 +397,7 @@ async function initAddress(s: Server, methods: string[]): Promise<boolean> {
         emitAdminEvent('warning', `config : [${s.cfg.src.file}:${s.cfg.src.line}] : 'server ${s.backend.name}/${s.name}' : could not resolve address '${fqdn}', disabling server.`, s.backend.name);
       }
       st.hasIp = false;
+      s.host = '';
       s.adminState |= AdminFlag.RMAINT;
       s.notifyChange();
       return true;
