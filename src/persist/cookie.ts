@@ -67,6 +67,8 @@ interface Compiled {
   cookies: Map<Server, string>;
   /** Dynamic cookies: enabled (`cookie ... dynamic` / CLI) and `dynamic-cookie-key`. */
   dyn: { enabled: boolean; key: string | undefined };
+  /** Server count at the last rebuild (servers added at run time trigger one). */
+  nServers: number;
   /** `; domain=..; HttpOnly; Secure; attrs` suffix of an inserted cookie. */
   suffix: string;
   lname: string;
@@ -111,6 +113,7 @@ export function dynamicCookie(key: string, host: string, port: number): string |
 
 /** Recomputes each server's effective cookie (configured, or dynamic) and the lookup map. */
 function rebuild(c: Compiled): void {
+  c.nServers = c.be.servers.length;
   c.cookies.clear();
   c.byCookie.clear();
   for (const s of c.be.servers) {
@@ -138,7 +141,7 @@ function compile(be: Proxy, cfg: CookieConfig): Compiled {
   const key = be.cfg.ext.dynCookieKey;
   const c: Compiled = {
     cfg, be, persist: be.cfg.options.persist === true, byCookie, cookies: new Map(), suffix, lname: cfg.name, rules,
-    dyn: { enabled: cfg.dynamic, key: typeof key === 'string' ? key : undefined },
+    dyn: { enabled: cfg.dynamic, key: typeof key === 'string' ? key : undefined }, nServers: 0,
   };
   rebuild(c);
   return c;
@@ -274,6 +277,7 @@ function stateOf(sample: SampleContext): ReqState {
 
 function requestHook(c: Compiled, txn: HttpTxn): void {
   const st = stateOf(txn.sample);
+  if (c.nServers !== c.be.servers.length) rebuild(c);
   let prst: 0 | 1 | 2 = 0;
   for (let i = 0; i < c.rules.length; i++) {
     if (c.rules[i].test(txn.sample)) { prst = c.rules[i].force ? 1 : 2; break; }
