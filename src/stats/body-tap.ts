@@ -14,7 +14,9 @@ import { proxyListeners } from '../proxy/build';
 /** At most this many recent bytes are kept per connection (a form body is small). */
 const KEEP = 65536;
 
-const taps = new Map<string, { sock: net.Socket; buf: Buffer }>();
+interface Tap { sock: net.Socket; chunks: Buffer[]; total: number }
+
+const taps = new Map<string, Tap>();
 const tapped = new WeakSet<object>();
 
 function key(addr: string | undefined, port: number | undefined): string {
@@ -28,10 +30,13 @@ export function tapProxy(px: Proxy): void {
     tapped.add(l.server);
     const onConn = (sock: net.Socket): void => {
       const k = key(sock.remoteAddress, sock.remotePort);
-      const entry = { sock, buf: Buffer.alloc(0) };
+      const entry: Tap = { sock, chunks: [], total: 0 };
       taps.set(k, entry);
+      // No copying on the data path: chunks are referenced, the oldest dropped past KEEP.
       sock.prependListener('data', (d: Buffer) => {
-        entry.buf = entry.buf.length + d.length > KEEP ? Buffer.concat([entry.buf, d]).subarray(-KEEP) : Buffer.concat([entry.buf, d]);
+        entry.chunks.push(d);
+        entry.total += d.length;
+        while (entry.chunks.length > 1 && entry.total - entry.chunks[0].length >= KEEP) entry.total -= entry.chunks.shift()!.length;
       });
       sock.once('close', () => { if (taps.get(k) === entry) taps.delete(k); });
     };
@@ -47,14 +52,17 @@ export function tapProxy(px: Proxy): void {
 export function takeBody(addr: string, port: number, method: string, uri: string, contentLength: number): Buffer | undefined {
   const t = taps.get(key(addr, port));
   if (!t) return undefined;
+  const buf = t.chunks.length === 1 ? t.chunks[0] : Buffer.concat(t.chunks);
   const line = Buffer.from(`${method} ${uri} `, 'latin1');
-  const at = t.buf.lastIndexOf(line);
+  const at = buf.lastIndexOf(line);
   if (at < 0) return undefined;
-  const end = t.buf.indexOf('\r\n\r\n', at);
+  const end = buf.indexOf('\r\n\r\n', at);
   if (end < 0) return undefined;
   const start = end + 4;
-  if (t.buf.length - start < contentLength) return undefined;
-  const body = Buffer.from(t.buf.subarray(start, start + contentLength));
-  t.buf = t.buf.subarray(start + contentLength);
+  if (buf.length - start < contentLength) return undefined;
+  const body = Buffer.from(buf.subarray(start, start + contentLength));
+  const left = buf.subarray(start + contentLength);
+  t.chunks = left.length ? [left] : [];
+  t.total = left.length;
   return body;
 }

@@ -300,9 +300,11 @@ registerService({
   start(instance) {
     for (const px of instance.proxies) {
       const st = px.cfg.ext.stats as ProxyStatsConfig | undefined;
-      if (st?.enabled && st.admin) {
-        for (const fe of instance.proxies) if (fe.isFrontend && fe.mode === 'http') tapProxy(fe);
-        return;
+      if (!st?.enabled || !st.admin) continue;
+      // The frontends that can reach this page: itself, or those routing to it.
+      for (const fe of instance.proxies) {
+        if (!fe.isFrontend || fe.mode !== 'http') continue;
+        if (fe === px || fe.cfg.defaultBackend === px.name || fe.cfg.switchingRules.some((r) => r.backend === px.name)) tapProxy(fe);
       }
     }
   },
