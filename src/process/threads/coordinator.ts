@@ -19,6 +19,7 @@ import { emitAdminEvent } from '../../observe/events';
 import { logPrefix } from '../../config/diagnostics';
 import { processExt } from '../keywords';
 import { threadRole } from './role';
+import { findCliCommand, type CliHandler } from '../../runtime/registry';
 import { createLayout, serverSlot, type SharedLayout } from './shared';
 import { shareNumber } from './data-plane';
 import { mergeSnapshots, serverStates, type ThreadSnap } from './sync';
@@ -120,6 +121,16 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
   };
   for (const px of instance.proxies) for (const s of px.servers) s.onChange(push);
   setInterval(() => post({ type: 'states', states: serverStates(instance) }), 250).unref();
+  // `clear counters [all]` clears the threads' counters too (the coordinator's are sums).
+  const clear = findCliCommand(['clear', 'counters']);
+  if (clear) {
+    const orig = clear.handler;
+    (clear as { handler: CliHandler }).handler = async (ctx) => {
+      const r = await orig(ctx);
+      if (r === '') post({ type: 'clear', all: ctx.args[2] === 'all' });
+      return r as string;
+    };
+  }
   // Threads serve once the coordinator released the gate (privileges dropped in run.ts).
   let held = acceptGate.held;
   Object.defineProperty(acceptGate, 'held', {

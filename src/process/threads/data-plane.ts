@@ -75,18 +75,27 @@ function reserve(srv: Server, arr: Int32Array, idx: number, limit: number): bool
   for (let i = 0; i < 1000; i++) {
     const cur = Atomics.load(arr, idx);
     if (cur >= limit) return false;
-    if (Atomics.compareExchange(arr, idx, cur, cur + 1) === cur) {
-      cell.reserved++;
-      queueMicrotask(() => {
-        if (cell.reserved > 0) {
-          cell.reserved--;
-          Atomics.sub(arr, idx, 1);
-        }
-      });
-      return true;
-    }
+    if (reserveAt(cell, arr, idx, cur)) return true;
   }
   return false;
+}
+
+/** CAS `expected` -> `expected + 1`; on success the slot is this thread's until the job ends. */
+function reserveAt(cell: SharedCell, arr: Int32Array, idx: number, expected: number): boolean {
+  if (Atomics.compareExchange(arr, idx, expected, expected + 1) !== expected) return false;
+  cell.reserved++;
+  queueMicrotask(() => {
+    if (cell.reserved > 0) {
+      cell.reserved--;
+      Atomics.sub(arr, idx, 1);
+    }
+  });
+  return true;
+}
+
+/** True when this thread already holds a reserved slot of `srv`. */
+function hasReservation(srv: Server): boolean {
+  return (cells.get(srv)?.get('curConns')?.reserved ?? 0) > 0;
 }
 
 type Pick = (ctx: PickContext, avoid?: Server, explain?: PickExplanation) => Server | undefined;
@@ -144,7 +153,7 @@ function sharedRoundRobin(be: Proxy, inner: Pick, arr: Int32Array, pos: number):
 }
 
 /** leastconn: the usable server with the fewest connections of all threads per weight unit. */
-function sharedLeastConn(be: Proxy, inner: Pick, arr: Int32Array, pos: number): Pick {
+function sharedLeastConn(be: Proxy, inner: Pick, arr: Int32Array, pos: number, slot: (s: Server) => number | undefined): Pick {
   return (ctx, avoid, explain) => {
     if (explain) return inner(ctx, avoid, explain);
     const list = eligibleServers(be).servers;
@@ -152,15 +161,26 @@ function sharedLeastConn(be: Proxy, inner: Pick, arr: Int32Array, pos: number): 
     if (n === 0) return inner(ctx, avoid, explain);
     // Ties rotate from a shared position, so equal servers share the load as fwlc does.
     const start = ((Atomics.add(arr, pos, 1) % n) + n) % n;
-    let best: Server | undefined;
-    let bestKey = Infinity;
-    for (let k = 0; k < n; k++) {
-      const s = list[(start + k) % n];
-      if (s === avoid || full(s)) continue;
-      const key = (s.curConns + 1) / Math.max(s.eweight, 1e-6);
-      if (key < bestKey) { best = s; bestKey = key; }
+    // Choice and increment are one atomic step (CAS on the count the choice was made on):
+    // two threads choosing at the same instant cannot both take the least loaded server.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      let best: Server | undefined;
+      let bestCount = 0;
+      let bestKey = Infinity;
+      for (let k = 0; k < n; k++) {
+        const s = list[(start + k) % n];
+        if (s === avoid || full(s)) continue;
+        const c = s.curConns;
+        const key = (c + 1) / Math.max(s.eweight, 1e-6);
+        if (key < bestKey) { best = s; bestKey = key; bestCount = c; }
+      }
+      if (!best) return inner(ctx, avoid, explain);
+      const idx = slot(best);
+      const cell = cells.get(best)?.get('curConns');
+      // Servers with a maxconn are reserved by assignServer, after its hasRoom() test.
+      if (idx === undefined || !cell || dynamicMaxconn(best) > 0 || hasReservation(best) || reserveAt(cell, arr, idx, bestCount)) return best;
     }
-    return best ?? inner(ctx, avoid, explain);
+    return inner(ctx, avoid, explain);
   };
 }
 
@@ -192,7 +212,7 @@ export function installDataPlane(instance: Instance, layout: SharedLayout, chann
     const inner: Pick = b.pick.bind(b);
     let shared: Pick | undefined;
     if (b.name === 'roundrobin' || b.name === 'static-rr') shared = sharedRoundRobin(px, inner, arr, pos);
-    else if (b.name === 'leastconn') shared = sharedLeastConn(px, inner, arr, pos);
+    else if (b.name === 'leastconn') shared = sharedLeastConn(px, inner, arr, pos, (s) => serverSlot(layout, instance, s));
     if (shared) (b as { pick: Pick }).pick = shared;
   });
   // assignServer with an exact slot reservation (module export replaced for this thread only:
@@ -207,7 +227,7 @@ export function installDataPlane(instance: Instance, layout: SharedLayout, chann
     const limit = dynamicMaxconn(s);
     if (limit <= 0) return r;
     const idx = serverSlot(layout, instance, s);
-    if (idx === undefined || reserve(s, arr, idx, limit)) return r;
+    if (idx === undefined || hasReservation(s) || reserve(s, arr, idx, limit)) return r;
     // Another thread took the last slot between the test and now: wait in the queue.
     s.counters.lbTotal--;
     be.beCounters.lbTotal--;

@@ -17,6 +17,7 @@ import { allListeners, proxyListeners } from '../../proxy/build';
 import { closeIdleStreams } from '../../proxy/http/stream';
 import { purgeIdle } from '../../proxy/reuse';
 import { threadRole } from './role';
+import { clearCounters } from '../../stats/commands';
 import { installDataPlane } from './data-plane';
 import { applyServerStates, snapThread, type ServerState } from './sync';
 import type { SharedLayout } from './shared';
@@ -36,6 +37,7 @@ export interface ThreadData {
 export type ToThread =
   | { type: 'go' }
   | { type: 'states'; states: ServerState[] }
+  | { type: 'clear'; all: boolean }
   | { type: 'soft-stop' }
   | { type: 'stop' };
 
@@ -64,6 +66,10 @@ async function main(): Promise<void> {
         break;
       case 'states':
         applyServerStates(instance, m.states);
+        break;
+      case 'clear':
+        clearCounters(instance, m.all);
+        report();
         break;
       case 'soft-stop':
         void softStop(instance, () => { report(); clearInterval(timer); stopDataPlane(); process.exit(0); });

@@ -1,0 +1,197 @@
+/**
+ * `nbthread 2`: logs written once, leastconn over the connections of all threads,
+ * `clear counters` reaching the threads, soft stop (SIGUSR1) finishing in-flight work.
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { join } from 'node:path';
+import { freePort, startFulcrum, startHttpStub, startSyslogUdp, cliCommand, pollUntil, httpGet } from '../harness';
+
+function statRow(csv: string, px: string, sv: string): Record<string, string> {
+  const lines = csv.split('\n').filter((l) => l.length > 0);
+  const header = lines[0].replace(/^# /, '').split(',');
+  const l = lines.find((x) => x.startsWith(`${px},${sv},`));
+  if (!l) throw new Error(`no row ${px}/${sv} in\n${csv}`);
+  return Object.fromEntries(l.split(',').map((v, i) => [header[i], v]));
+}
+
+async function seq(port: number, n: number, path = '/'): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await httpGet(port, path)).status);
+  return out;
+}
+
+test('nbthread 2: one log line per request, server state changes logged once', { timeout: 60_000 }, async () => {
+  const syslog = await startSyslogUdp();
+  const a = await startHttpStub('a');
+  const front = await freePort();
+  const dead = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    log 127.0.0.1:${syslog.port} local0
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    log global
+    option httplog
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+listen be
+    bind 127.0.0.1:${front}
+    server a 127.0.0.1:${a.port}
+    server dead 127.0.0.1:${dead} check inter 200 fall 1 rise 1
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  try {
+    await pollUntil(() => syslog.messages.some((m) => m.includes('Server be/dead is DOWN')), 'dead DOWN logged', 8000);
+    const statuses = await seq(front, 30, '/threads-log');
+    assert.deepEqual(statuses.filter((s) => s !== 200), []);
+    await pollUntil(() => syslog.messages.filter((m) => m.includes('GET /threads-log')).length >= 30, '30 request lines', 5000);
+    // Give a duplicate the time to arrive: the stats socket round trip orders after it.
+    await cliCommand(join(fp.dir, 'stats.sock'), 'show info');
+    await pollUntil(async () => statRow(await cliCommand(join(fp.dir, 'stats.sock'), 'show stat'), 'be', 'FRONTEND').req_tot !== '0', 'stats');
+    assert.equal(syslog.messages.filter((m) => m.includes('GET /threads-log')).length, 30);
+    assert.equal(syslog.messages.filter((m) => m.includes('Server be/dead is DOWN')).length, 1, 'logged by the coordinator only');
+  } finally {
+    await fp.stop();
+    await a.close();
+    syslog.close();
+  }
+});
+
+test('nbthread 2: leastconn counts the connections of every thread', { timeout: 60_000 }, async () => {
+  const held: http.ServerResponse[] = [];
+  const hold: http.RequestListener = (req, res) => {
+    if (req.url === '/hold') { held.push(res); return; }
+    res.writeHead(200, { 'content-length': '3' });
+    res.end('ok\n');
+  };
+  const a = await startHttpStub('a', 0, hold);
+  const b = await startHttpStub('b', 0, hold);
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+listen be
+    bind 127.0.0.1:${front}
+    balance leastconn
+    server a 127.0.0.1:${a.port}
+    server b 127.0.0.1:${b.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  const clients: http.ClientRequest[] = [];
+  try {
+    // 8 long requests on their own connections (spread over both threads by the kernel).
+    const done: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      done.push(new Promise((res) => {
+        const r = http.request({ host: '127.0.0.1', port: front, path: '/hold', agent: false }, (resp) => { resp.resume(); resp.on('end', res); });
+        r.on('error', res);
+        r.end();
+        clients.push(r);
+      }));
+      // One at a time: each choice sees the previous one, whichever thread made it.
+      await pollUntil(() => a.requests.length + b.requests.length === i + 1, `request ${i + 1} at a server`);
+    }
+    assert.deepEqual([a.requests.length, b.requests.length], [4, 4]);
+    const th = [...(await pollUntil(async () => {
+      const out = await cliCommand(sock, 'show threads');
+      const m = [...out.matchAll(/conns=(\d+)/g)].map((x) => Number(x[1]));
+      return m.length === 2 && m[0] + m[1] >= 8 ? m : undefined;
+    }, 'show threads') as number[])];
+    assert.ok(th[0] > 0 && th[1] > 0, `both threads hold connections: ${th}`);
+    for (const r of held.splice(0)) { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); }
+    await Promise.all(done);
+  } finally {
+    for (const c of clients) c.destroy();
+    for (const r of held) r.destroy();
+    await fp.stop();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('nbthread 2: clear counters all clears the threads counters too', { timeout: 60_000 }, async () => {
+  const a = await startHttpStub('a');
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+listen be
+    bind 127.0.0.1:${front}
+    server a 127.0.0.1:${a.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  try {
+    assert.deepEqual((await seq(front, 10)).filter((s) => s !== 200), []);
+    await pollUntil(async () => statRow(await cliCommand(sock, 'show stat'), 'be', 'a').stot === '10', 'stot 10');
+    assert.equal(await cliCommand(sock, 'clear counters all'), '\n');
+    await pollUntil(async () => statRow(await cliCommand(sock, 'show stat'), 'be', 'a').stot === '0', 'stot 0 after clear');
+    assert.deepEqual((await seq(front, 4)).filter((s) => s !== 200), []);
+    await pollUntil(async () => statRow(await cliCommand(sock, 'show stat'), 'be', 'a').stot === '4', 'stot 4');
+  } finally {
+    await fp.stop();
+    await a.close();
+  }
+});
+
+test('nbthread 2: SIGUSR1 lets in-flight requests finish on every thread, then exits 0', { timeout: 60_000 }, async () => {
+  const held: http.ServerResponse[] = [];
+  const a = await startHttpStub('a', 0, (req, res) => {
+    if (req.url === '/hold') { held.push(res); return; }
+    res.writeHead(200, { 'content-length': '3' });
+    res.end('ok\n');
+  });
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+listen be
+    bind 127.0.0.1:${front}
+    server a 127.0.0.1:${a.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  try {
+    const answers: Promise<number>[] = [];
+    for (let i = 0; i < 6; i++) {
+      answers.push(httpGet(front, '/hold').then((r) => r.status, () => -1));
+    }
+    await pollUntil(() => held.length === 6, '6 requests held at the server');
+    fp.signal('SIGUSR1');
+    // No new connection once the threads stopped listening.
+    await pollUntil(async () => !(await new Promise<boolean>((res) => {
+      const s = require('node:net').connect({ port: front, host: '127.0.0.1' });
+      s.once('connect', () => { s.destroy(); res(true); });
+      s.once('error', () => res(false));
+    })), 'listeners closed', 5000);
+    assert.ok(fp.running, 'still running while requests are in flight');
+    for (const r of held.splice(0)) { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); }
+    assert.deepEqual(await Promise.all(answers), [200, 200, 200, 200, 200, 200]);
+    const ex = await fp.waitExit(8000);
+    assert.equal(ex.code, 0);
+  } finally {
+    for (const r of held) r.destroy();
+    await fp.stop();
+    await a.close();
+  }
+});
