@@ -158,7 +158,11 @@ function compileRule(instance: Instance, px: ProxyConfig, set: TcpRuleSet, r: Tc
     if (!info) return undefined;
     test = info.test;
     const dirUse = set === 'response' ? 'res' : 'req';
-    if (set === 'content' || set === 'response') mayChange = info.suites.some((s) => s.some((t) => t.uses.includes(dirUse)));
+    if (set === 'content' || set === 'response') {
+      // WAIT_END / wait_end have no sample until the analysis is final: they may change too.
+      mayChange = info.suites.some((s) => s.some((t) => t.uses.includes(dirUse)))
+        || r.cond.words.some((w) => w === 'WAIT_END' || w === 'wait_end' || w.startsWith('wait_end,'));
+    }
   }
   const base = { test, unless: r.cond?.polarity === 'unless', mayChange };
   const level = set === 'content' ? 'request' as const : 'connection' as const;

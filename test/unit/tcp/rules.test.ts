@@ -60,3 +60,9 @@ test('SNI and hello type from a ClientHello drive the decision', () => {
   assert.equal(execTcpRules(r, { ...ctx(), payload: Buffer.from([0x16, 0x03, 0x01]) }, false), 'wait');
   assert.equal(execTcpRules(r, ctx('GET / HTTP/1.0\r\n\r\n'), true), 'reject');
 });
+
+test('WAIT_END waits until the inspect delay or the end of data', () => {
+  const r = rules('  tcp-request content accept if WAIT_END\n  tcp-request content reject\n');
+  assert.equal(execTcpRules(r, ctx('abc'), false), 'wait');
+  assert.equal(execTcpRules(r, ctx('abc'), true), 'accept');
+});
