@@ -34,7 +34,7 @@ function row(csv: string, px: string, sv: string): Record<string, string> {
 
 /** Per-thread request counts from `show threads`. */
 function threadReqs(out: string): { tid: string; reqs: number }[] {
-  return [...out.matchAll(/^Thread (\d+) \(tid (\d+)\): .*reqs=(\d+)/gm)].map((m) => ({ tid: m[2], reqs: Number(m[3]) }));
+  return [...out.matchAll(/^Thread (\d+) : id=(0x[0-9a-f]+) .*\n.* reqs=(\d+)/gm)].map((m) => ({ tid: m[2], reqs: Number(m[3]) }));
 }
 
 /** `n` GETs, `conc` at a time, each on a new connection (so the kernel spreads them over the threads). */
