@@ -9,6 +9,7 @@
  *   -u      per-URL table      (#req err ttot tavg oktot okavg bavg btot uri); sort with
  *           -uc (count, default) -ue (errors) -ut (total time) -ua (avg time) -ub (bytes)
  *   -pct    timer percentiles  (#percent TR Tw Tc Tr Ta), 50 90 95 99 99.9 100
+ *   -srv -pct  per-server Tr and Ta percentiles (#srv_name req tr_p50 tr_p90 tr_p99 ta_p50 ta_p90 ta_p99)
  *   -c      only count matching lines
  * Filters: -e (errors only), -E (no errors), -hs N / -HS N (status range), -rt N / -RT N
  * (Ta range, ms), -srvname be/srv, -be NAME, -fe NAME. -m N: stop after N lines. -json:
@@ -20,13 +21,13 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { LogStats, type Bucket, type Filters, type IntSeries } from './stats';
 
-const USAGE = `Usage: fulcrum log-stats [-srv|-st|-tc|-u[c|e|t|a|b]|-pct|-c|-json] [-e|-E] [-hs N] [-HS N]
+const USAGE = `Usage: fulcrum log-stats [-srv|-st|-tc|-u[c|e|t|a|b]|-pct|-srv -pct|-c|-json] [-e|-E] [-hs N] [-HS N]
        [-rt MS] [-RT MS] [-srvname BE/SRV] [-be NAME] [-fe NAME] [-m LINES] [-top N] [file...]
 Reads httplog lines (files or stdin) and prints statistics (see docs: halog-like).
 `;
 
 export interface Options {
-  mode: 'summary' | 'srv' | 'st' | 'tc' | 'u' | 'pct' | 'count';
+  mode: 'summary' | 'srv' | 'st' | 'tc' | 'u' | 'pct' | 'srvpct' | 'count';
   urlSort: 'c' | 'e' | 't' | 'a' | 'b';
   json: boolean;
   filters: Filters;
@@ -46,7 +47,7 @@ export function parseOptions(argv: string[]): Options | string {
     };
     try {
       switch (a) {
-        case '-srv': o.mode = 'srv'; break;
+        case '-srv': o.mode = o.mode === 'pct' ? 'srvpct' : 'srv'; break;
         case '-st': o.mode = 'st'; break;
         case '-tc': o.mode = 'tc'; break;
         case '-u': case '-uc': o.mode = 'u'; o.urlSort = 'c'; break;
@@ -54,7 +55,7 @@ export function parseOptions(argv: string[]): Options | string {
         case '-ut': o.mode = 'u'; o.urlSort = 't'; break;
         case '-ua': o.mode = 'u'; o.urlSort = 'a'; break;
         case '-ub': o.mode = 'u'; o.urlSort = 'b'; break;
-        case '-pct': o.mode = 'pct'; break;
+        case '-pct': o.mode = o.mode === 'srv' ? 'srvpct' : 'pct'; break;
         case '-c': o.mode = 'count'; break;
         case '-json': o.json = true; break;
         case '-e': o.filters.onlyErrors = true; break;
@@ -163,6 +164,11 @@ export function report(s: LogStats, o: Options): string {
     case 'tc': return table(['#term', 'count'], counts(s.terms).map(([k, n]) => [k, n]));
     case 'u': return table(['#req', 'err', 'ttot', 'tavg', 'oktot', 'okavg', 'bavg', 'btot', 'uri'], urlRows(s, o.urlSort, top));
     case 'pct': return table(['#percent', ...TIMERS], pctRows(s));
+    case 'srvpct': {
+      const rows = [...s.serverTimers.entries()].sort((a, b) => b[1].Ta.n - a[1].Ta.n);
+      return table(['#srv_name', 'req', 'tr_p50', 'tr_p90', 'tr_p99', 'ta_p50', 'ta_p90', 'ta_p99'],
+        (top >= 0 ? rows.slice(0, top) : rows).map(([k, t]) => [k, s.servers.get(k)?.count ?? 0, t.Tr.percentile(50), t.Tr.percentile(90), t.Tr.percentile(99), t.Ta.percentile(50), t.Ta.percentile(90), t.Ta.percentile(99)]));
+    }
     default: break;
   }
   let out = `lines: ${s.lines}  parsed: ${s.lines - s.unparsed}  matched: ${s.matched}  errors: ${s.errors} (${pct(s.errors, s.matched)}%)\n`;
@@ -185,7 +191,7 @@ export async function run(argv: string[]): Promise<void> {
     if (!o.startsWith('Usage')) process.exitCode = 1;
     return;
   }
-  const stats = new LogStats(o.filters, o.mode === 'u' || o.mode === 'summary' || o.json);
+  const stats = new LogStats(o.filters, o.mode === 'u' || o.mode === 'summary' || o.json, o.mode === 'srvpct');
   try {
     if (o.files.length === 0 || (o.files.length === 1 && o.files[0] === '-')) await feed(process.stdin, stats, o.maxLines);
     else for (const f of o.files) await feed(f === '-' ? process.stdin : createReadStream(f), stats, o.maxLines);

@@ -67,9 +67,11 @@ export class LogStats {
   readonly statuses = new Map<number, number>();
   readonly terms = new Map<string, number>();
   readonly timers = { TR: new IntSeries(), Tw: new IntSeries(), Tc: new IntSeries(), Tr: new IntSeries(), Ta: new IntSeries() };
+  /** Per-server Tr/Ta distributions (only when asked: `-srv -pct`). */
+  readonly serverTimers = new Map<string, { Tr: IntSeries; Ta: IntSeries }>();
   errors = 0;
 
-  constructor(private readonly f: Filters = {}, private readonly keepUrls = true) {}
+  constructor(private readonly f: Filters = {}, private readonly keepUrls = true, private readonly perServerTimers = false) {}
 
   /** Feeds one line of text. */
   addLine(text: string): void {
@@ -110,7 +112,14 @@ export class LogStats {
     if (l.tc >= 0) t.Tc.push(l.tc);
     if (l.tr >= 0) t.Tr.push(l.tr);
     if (l.ta >= 0) t.Ta.push(l.ta);
-    this.fold(this.servers, `${l.backend}/${l.server}`, l, err);
+    const sk = `${l.backend}/${l.server}`;
+    this.fold(this.servers, sk, l, err);
+    if (this.perServerTimers) {
+      let st = this.serverTimers.get(sk);
+      if (!st) { st = { Tr: new IntSeries(), Ta: new IntSeries() }; this.serverTimers.set(sk, st); }
+      if (l.tr >= 0) st.Tr.push(l.tr);
+      if (l.ta >= 0) st.Ta.push(l.ta);
+    }
     if (this.keepUrls) this.fold(this.urls, l.uri === '' ? '<BADREQ>' : l.uri, l, err);
   }
 

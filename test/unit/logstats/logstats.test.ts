@@ -82,6 +82,20 @@ test('aggregates servers, URLs, statuses, termination states and timers', async 
   assert.equal(j.servers['app/web2'].requests, 1000);
 });
 
+test('-srv -pct: per-server Tr/Ta percentiles', async () => {
+  const lines: string[] = [];
+  for (let i = 1; i <= 100; i++) lines.push(line(i, { srv: 'fast', tr: i, ta: i + 1 }));
+  for (let i = 1; i <= 100; i++) lines.push(line(i, { srv: 'slow', tr: i * 10, ta: i * 10 + 1 }));
+  const o = parseOptions(['-pct', '-srv']) as Options;
+  assert.equal(o.mode, 'srvpct');
+  const s = new LogStats(o.filters, false, true);
+  await feed(Readable.from([Buffer.from(lines.join('\n') + '\n')]), s, Infinity);
+  const out = report(s, o).split('\n');
+  assert.match(out[0], /^#srv_name\s+req\s+tr_p50\s+tr_p90\s+tr_p99\s+ta_p50\s+ta_p90\s+ta_p99$/);
+  assert.match(out.find((l) => l.startsWith('app/fast'))!, /^app\/fast\s+100\s+50\s+90\s+99\s+51\s+91\s+100$/);
+  assert.match(out.find((l) => l.startsWith('app/slow'))!, /^app\/slow\s+100\s+500\s+900\s+990\s+501\s+901\s+991$/);
+});
+
 test('filters and -m', async () => {
   const text = [line(1, { st: 404 }), line(2, { st: 500, term: 'SH--' }), line(3, { ta: 5000 }), line(4, { srv: 'web9' })].join('\n') + '\n';
   const run = async (args: string[]): Promise<string> => {
