@@ -241,6 +241,23 @@ export interface RuleCursor { next: number }
  * is then taken as it is. Returns the verdict; 'continue' means no rule decided (accept).
  */
 export function execTcpRules(rules: CompiledTcpRules, ctx: SampleContext, final: boolean, cursor: RuleCursor = { next: 0 }): TcpVerdict {
+  try {
+    return runRules(rules, ctx, final, cursor);
+  } catch (e) {
+    // A fetch or action bug must not take the process down (conventions: errors end the
+    // stream). The connection is refused and the reason reported once per process.
+    if (!reportedInternal) {
+      reportedInternal = true;
+      process.stderr.write(`[ALERT]    (${process.pid}) : tcp rules: internal error, connection rejected: ${(e as Error)?.stack ?? e}\n`);
+    }
+    cursor.next = rules.rules.length;
+    return 'reject';
+  }
+}
+
+let reportedInternal = false;
+
+function runRules(rules: CompiledTcpRules, ctx: SampleContext, final: boolean, cursor: RuleCursor): TcpVerdict {
   ctx.final = final;
   const list = rules.rules;
   for (let i = cursor.next; i < list.length; i++) {
