@@ -178,7 +178,7 @@ export class Resolution {
       if (cur.answered) return;
       this.section.pending.delete(cur.id);
       if (this.tries < this.section.cfg.resolveRetries) { this.query(); return; }
-      for (const ns of this.section.ns) ns.counters.timeout++;
+      // 2.6.12 leaves the nameservers' `timeout` counter at 0 here (observed).
       this.failed('timeout');
     }, this.section.cfg.timeoutRetry);
     this.timer.unref();

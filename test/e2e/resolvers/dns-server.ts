@@ -14,6 +14,8 @@ export interface DnsServer {
   set(name: string, type: 'A' | 'AAAA' | 'SRV', answers: AnswerSpec['data'][], ttl?: number): void;
   /** Forces an rcode for a name (e.g. 3 NXDOMAIN, 5 REFUSED); undefined clears it. */
   rcode(name: string, code: number | undefined): void;
+  /** Stops answering queries for a name (true) or answers again (false). */
+  drop(name: string, on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -24,12 +26,14 @@ export async function startDnsServer(): Promise<DnsServer> {
   const table = new Map<string, AnswerSpec[]>();
   const rcodes = new Map<string, number>();
   const queries: string[] = [];
+  const dropped = new Set<string>();
   sock.on('message', (msg, rinfo) => {
     const q = decodeMessage(msg);
     if (typeof q === 'string' || q.questions.length !== 1) return;
     const { name, type } = q.questions[0];
     const lname = name.toLowerCase();
     queries.push(`${lname}/${type}`);
+    if (dropped.has(lname)) return;
     const forced = rcodes.get(lname);
     let out: Buffer;
     if (forced !== undefined) out = encodeResponse(q, [], forced);
@@ -50,6 +54,9 @@ export async function startDnsServer(): Promise<DnsServer> {
     },
     rcode(name, code) {
       if (code === undefined) rcodes.delete(name.toLowerCase()); else rcodes.set(name.toLowerCase(), code);
+    },
+    drop(name, on) {
+      if (on) dropped.add(name.toLowerCase()); else dropped.delete(name.toLowerCase());
     },
     close: () => new Promise<void>((r) => sock.close(() => r())),
   };

@@ -31,6 +31,7 @@ resolvers r
   hold valid 200ms
   hold obsolete 0s
   hold nx 300ms
+  hold timeout 300ms
   resolve_retries 2
   timeout resolve 100ms
   timeout retry 200ms
@@ -225,4 +226,24 @@ listen f4
   assert.equal((await httpGet(fe3, '/')).headers['x-srv'], 'v4');
   assert.ok(dns.queries.includes('only4.test/28') && dns.queries.includes('only4.test/1'));
   assert.match(await cliCommand(sock, 'show resolvers'), /any_err:     [1-9]/);
+});
+
+test('no answer past hold timeout -> MAINT (DNS timeout status), back when answers return', async () => {
+  const [port, fe, sock] = await freePorts(3);
+  await stub('t', '127.0.0.1', port);
+  const dns = await startDnsServer();
+  closers.push(() => dns.close());
+  dns.set('slow.test', 'A', ['127.0.0.1']);
+  const fp = await start(dns, sock, `listen lt
+  bind 127.0.0.1:${fe}
+  server s slow.test:${port} resolvers r resolve-prefer ipv4 init-addr none
+`);
+  await fp.waitForOutput(/lt\/s changed its IP from \(none\) to 127\.0\.0\.1 by r\/ns1\./);
+  dns.drop('slow.test', true);
+  // resolve_retries 2 x timeout retry 200ms, then hold timeout 300ms since the last valid answer.
+  await fp.waitForOutput(/Server lt\/s is going DOWN for maintenance \(DNS timeout status\)\. 0 active and 0 backup servers left\./, 5000);
+  assert.equal((await httpGet(fe, '/')).status, 503);
+  dns.drop('slow.test', false);
+  await pollUntil(() => (fp.stdout.match(/Server lt\/s \('slow\.test'\) is UP\/READY \(resolves again\)\./g) ?? []).length === 2, 'second UP/READY', 5000);
+  assert.equal((await httpGet(fe, '/')).headers['x-srv'], 't');
 });
