@@ -22,7 +22,7 @@ import { threadRole } from './role';
 import { findCliCommand, type CliHandler } from '../../runtime/registry';
 import { createLayout, serverSlot, type SharedLayout } from './shared';
 import { shareNumber } from './data-plane';
-import { mergeSnapshots, serverStates, type ThreadSnap } from './sync';
+import { mergeSnapshots, procState, serverStates, type ThreadSnap } from './sync';
 import type { ThreadData, ToThread } from './worker-thread';
 
 /** Captured before anything can consume it: the threads need the master's fds too. */
@@ -117,10 +117,11 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
   const push = (): void => {
     if (pending) return;
     pending = true;
-    queueMicrotask(() => { pending = false; post({ type: 'states', states: serverStates(instance) }); });
+    queueMicrotask(() => { pending = false; pushStates(instance); });
   };
   for (const px of instance.proxies) for (const s of px.servers) s.onChange(push);
-  setInterval(() => post({ type: 'states', states: serverStates(instance) }), 250).unref();
+  setInterval(() => pushStates(instance), 250).unref();
+  installRemoteListeners(instance);
   // `clear counters [all]` clears the threads' counters too (the coordinator's are sums).
   const clear = findCliCommand(['clear', 'counters']);
   if (clear) {
@@ -138,6 +139,53 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
     get: () => held,
     set: (v: boolean) => { held = v; if (!v) post({ type: 'go' }); },
   });
+}
+
+function pushStates(instance: Instance): void {
+  post({ type: 'states', states: serverStates(instance), proc: procState(instance) });
+}
+
+/**
+ * The coordinator's stand-in for each thread listener (same order as build.ts creates them):
+ * `disable/enable/shutdown frontend`, `set maxconn`, SIGTTOU/SIGTTIN act on the listeners of
+ * every thread through these.
+ */
+function installRemoteListeners(instance: Instance): void {
+  instance.proxies.forEach((px, pi) => {
+    if (!px.isFrontend || px.state === 'stopped') return;
+    const list: RemoteListener[] = [];
+    for (const b of px.cfg.binds) {
+      for (let port = b.address.port; port <= b.address.portEnd; port++) {
+        const li = list.length;
+        const op = (o: 'pause' | 'resume' | 'close' | 'admit'): void => {
+          // Limits first: `set maxconn` changed them just before asking for admission.
+          pushStates(instance);
+          post({ type: 'listener', pi, li, op: o });
+        };
+        list.push({
+          frontend: px, bind: b, port, curConns: 0,
+          pause: () => op('pause'),
+          resume: () => op('resume'),
+          admitWaiting: () => op('admit'),
+          close: async () => op('close'),
+        });
+        if (b.address.family !== 'ipv4' && b.address.family !== 'ipv6') break;
+      }
+    }
+    px.ext.listeners = list;
+  });
+}
+
+/** What the runtime API and signals use of a Listener (src/proxy/listener.ts). */
+interface RemoteListener {
+  frontend: Instance['proxies'][number];
+  bind: Instance['proxies'][number]['cfg']['binds'][number];
+  port: number;
+  curConns: number;
+  pause(): void;
+  resume(): void;
+  admitWaiting(): void;
+  close(): Promise<void>;
 }
 
 function merge(instance: Instance): void {

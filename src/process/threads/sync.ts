@@ -155,3 +155,20 @@ export function applyServerStates(instance: Instance, states: ServerState[]): vo
     s.notifyChange();
   }
 }
+
+/** Limits and frontend states the coordinator pushes with the server states. */
+export interface ProcState { maxconn: number; proxies: [maxconn: number, state: string][] }
+
+export function procState(instance: Instance): ProcState {
+  return { maxconn: instance.maxconn, proxies: instance.proxies.map((p) => [p.maxconn, p.state]) };
+}
+
+export function applyProcState(instance: Instance, st: ProcState): void {
+  instance.maxconn = st.maxconn;
+  st.proxies.forEach(([maxconn, state], pi) => {
+    const px = instance.proxies[pi];
+    if (!px) return;
+    px.maxconn = maxconn;
+    px.state = state as typeof px.state;
+  });
+}

@@ -19,7 +19,7 @@ import { purgeIdle } from '../../proxy/reuse';
 import { threadRole } from './role';
 import { clearCounters } from '../../stats/commands';
 import { installDataPlane } from './data-plane';
-import { applyServerStates, snapThread, type ServerState } from './sync';
+import { applyProcState, applyServerStates, snapThread, type ProcState, type ServerState } from './sync';
 import type { SharedLayout } from './shared';
 
 /** Services that only the coordinator runs. */
@@ -36,7 +36,8 @@ export interface ThreadData {
 
 export type ToThread =
   | { type: 'go' }
-  | { type: 'states'; states: ServerState[] }
+  | { type: 'states'; states: ServerState[]; proc: ProcState }
+  | { type: 'listener'; pi: number; li: number; op: 'pause' | 'resume' | 'close' | 'admit' }
   | { type: 'clear'; all: boolean }
   | { type: 'soft-stop' }
   | { type: 'stop' };
@@ -66,7 +67,17 @@ async function main(): Promise<void> {
         break;
       case 'states':
         applyServerStates(instance, m.states);
+        applyProcState(instance, m.proc);
         break;
+      case 'listener': {
+        const l = proxyListeners(instance.proxies[m.pi])[m.li];
+        if (!l) break;
+        if (m.op === 'pause') l.pause();
+        else if (m.op === 'resume') l.resume();
+        else if (m.op === 'admit') l.admitWaiting();
+        else void l.close();
+        break;
+      }
       case 'clear':
         clearCounters(instance, m.all);
         report();

@@ -195,3 +195,60 @@ listen be
     await a.close();
   }
 });
+
+test('nbthread 2: disable/enable frontend and frontend maxconn act on every thread', { timeout: 60_000 }, async () => {
+  const held: http.ServerResponse[] = [];
+  const a = await startHttpStub('a', 0, (req, res) => {
+    if (req.url === '/hold') { held.push(res); return; }
+    res.writeHead(200, { 'content-length': '3' });
+    res.end('ok\n');
+  });
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+frontend fe
+    bind 127.0.0.1:${front}
+    default_backend be
+backend be
+    server a 127.0.0.1:${a.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  const pending: Promise<number>[] = [];
+  try {
+    assert.equal(await cliCommand(sock, 'disable frontend fe'), '\n');
+    // 8 new connections: whichever thread accepts them, none is served while disabled.
+    const before = a.requests.length;
+    for (let i = 0; i < 8; i++) pending.push(httpGet(front, '/').then((r) => r.status, () => -1));
+    // The stats socket answers in between: the requests had the time to be served if they could.
+    for (let i = 0; i < 5; i++) await cliCommand(sock, 'show info');
+    assert.equal(a.requests.length, before, 'no request served while the frontend is disabled');
+    assert.equal(await cliCommand(sock, 'enable frontend fe'), '\n');
+    assert.deepEqual(await Promise.all(pending.splice(0)), [200, 200, 200, 200, 200, 200, 200, 200]);
+
+    // Frontend maxconn 1 for the whole process: a second connection waits for the first one.
+    assert.equal(await cliCommand(sock, 'set maxconn frontend fe 1'), '\n');
+    await pollUntil(async () => statRow(await cliCommand(sock, 'show stat'), 'fe', 'FRONTEND').slim === '1', 'slim 1');
+    const first = httpGet(front, '/hold').then((r) => r.status, () => -1);
+    await pollUntil(() => held.length === 1, 'first request held at the server');
+    const others: Promise<number>[] = [];
+    for (let i = 0; i < 6; i++) others.push(httpGet(front, '/').then((r) => r.status, () => -1));
+    for (let i = 0; i < 5; i++) await cliCommand(sock, 'show info');
+    const served = a.requests.filter((r) => r.url === '/').length;
+    assert.equal(served, before + 8, 'the other connections wait while the first one holds the only slot');
+    held.splice(0).forEach((r) => { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); });
+    assert.equal(await first, 200);
+    assert.deepEqual(await Promise.all(others), [200, 200, 200, 200, 200, 200]);
+  } finally {
+    for (const r of held) r.destroy();
+    await Promise.all(pending);
+    await fp.stop();
+    await a.close();
+  }
+});
