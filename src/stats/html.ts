@@ -98,31 +98,49 @@ const HEAD2 = '<tr class="titre">' + ['Cur', 'Max', 'Limit', 'Cur', 'Max', 'Limi
 
 function rowHtml(row: StatRow, opts: StatsPageOptions, form: boolean): string {
   const px = row.proxy.name;
-  const label = row.kind === 'F' ? 'Frontend' : row.kind === 'B' ? 'Backend' : row.server!.name;
+  const kind = row.kind;
+  const label = kind === 'F' ? 'Frontend' : kind === 'B' ? 'Backend' : row.server!.name;
   const anchor = `${px}/${label}`;
   let tip = '';
-  if (row.kind === 'S' && opts.showLegends) tip = `<div class=tips>${html(String(v(row, 'addr') ?? ''))}, id: ${row.server!.id}</div>`;
-  if (row.kind === 'B' && opts.showLegends) tip = `<div class=tips>balancing: ${html(String(v(row, 'algo') ?? ''))}</div>`;
+  if (kind === 'S' && opts.showLegends) tip = `<div class=tips>${html(String(v(row, 'addr') ?? ''))}, id: ${row.server!.id}</div>`;
+  if (kind === 'B' && opts.showLegends) tip = `<div class=tips>balancing: ${html(String(v(row, 'algo') ?? ''))}</div>`;
+  const anchorTag = `<a name="${html(anchor)}"></a>`;
+  const link = `<a class=lfsb href="#${html(anchor)}">${html(label)}</a>`;
   let out = `<tr class="${rowClass(row)}">`;
-  if (opts.admin) out += form && row.kind === 'S' ? `<td><input class='${html(px)}-checkbox' type="checkbox" name="s" value="${html(row.server!.name)}"></td>` : '<td></td>';
-  out += `<td class=ac><a name="${html(anchor)}"></a><a class=lfsb href="#${html(anchor)}">${html(label)}</a>${tip}</td>`;
-  out += row.kind === 'F' ? '<td colspan=3></td>' : cell(v(row, 'qcur')) + cell(v(row, 'qmax')) + cell(v(row, 'qlimit'), true);
-  out += cell(v(row, 'rate')) + cell(v(row, 'rate_max')) + cell(v(row, 'rate_lim'));
+  if (opts.admin) out += form && kind === 'S' ? `<td><input class='${html(px)}-checkbox' type="checkbox" name="s" value="${html(row.server!.name)}"></td>` : '<td></td>';
+  // As 2.6: a server's anchor sits before the tooltip's <u>, a backend's inside it.
+  out += `<td class=ac>${!tip ? anchorTag + link : kind === 'S' ? `${anchorTag}<u>${link}${tip}</u>` : `<u>${anchorTag}${link}${tip}</u>`}</td>`;
+  // Queue: no limit column value on backends, '-' for an unlimited server queue.
+  out += kind === 'F' ? '<td colspan=3></td>' : cell(v(row, 'qcur')) + cell(v(row, 'qmax')) + cell(v(row, 'qlimit'), kind === 'S');
+  out += cell(v(row, 'rate')) + cell(v(row, 'rate_max')) + (kind === 'F' && !v(row, 'rate_lim') ? '<td>-</td>' : cell(v(row, 'rate_lim')));
   out += cell(v(row, 'scur')) + cell(v(row, 'smax')) + cell(v(row, 'slim'), true) + cell(v(row, 'stot')) + cell(v(row, 'lbtot'));
-  out += `<td>${human(v(row, 'lastsess'))}</td>`;
+  // Last session: '?' when there was none yet (2.6 prints it so).
+  const lastsess = v(row, 'lastsess');
+  out += kind === 'F' ? '<td></td>' : `<td>${typeof lastsess === 'number' && lastsess >= 0 ? human(lastsess) : '?'}</td>`;
   out += cell(v(row, 'bin')) + cell(v(row, 'bout')) + cell(v(row, 'dreq')) + cell(v(row, 'dresp'));
   out += cell(v(row, 'ereq')) + cell(v(row, 'econ')) + cell(v(row, 'eresp')) + cell(v(row, 'wretr')) + cell(v(row, 'wredis'));
   const status = v(row, 'status');
   const lastchg = v(row, 'lastchg');
   out += status === 'no check' ? '<td class=ac><i>no check</i></td>' : `<td class=ac>${lastchg !== undefined ? `${human(lastchg)} ` : ''}${html(String(status ?? ''))}</td>`;
+  if (kind === 'F') return out + '<td class=ac colspan=8></td></tr>\n';
   const chk = v(row, 'check_status');
-  out += `<td class=ac>${chk !== undefined ? `${html(String(chk))}${v(row, 'check_duration') !== undefined ? ` in ${v(row, 'check_duration')}ms` : ''}` : ''}</td>`;
-  out += cell(v(row, 'weight'));
-  if (row.kind === 'F') out += '<td colspan=6></td>';
+  if (kind === 'B') out += '<td class=ac>&nbsp;</td>';
+  else if (chk === undefined) out += '<td></td>';
   else {
-    out += row.kind === 'S' ? `<td class=ac>${v(row, 'act') ? 'Y' : '-'}</td><td class=ac>${v(row, 'bck') ? 'Y' : '-'}</td>` : cell(v(row, 'act')) + cell(v(row, 'bck'));
-    out += cell(v(row, 'chkfail')) + cell(v(row, 'chkdown')) + `<td>${human(v(row, 'downtime'))}</td>` + cell(v(row, 'throttle'), row.kind === 'S');
+    const desc = [v(row, 'check_desc'), v(row, 'last_chk')].filter((x) => x !== undefined && x !== '').map(String).join(': ');
+    const dur = v(row, 'check_duration');
+    out += `<td class=ac><u> ${html(String(chk))}${dur !== undefined ? ` in ${dur}ms` : ''}${desc ? `<div class=tips>${html(desc)}</div>` : ''}</u></td>`;
   }
+  out += `<td class=ac>${v(row, 'weight') ?? 0}/${v(row, 'uweight') ?? 0}</td>`;
+  if (kind === 'S') {
+    out += `<td class=ac>${v(row, 'act') ? 'Y' : '-'}</td><td class=ac>${v(row, 'bck') ? 'Y' : '-'}</td>`;
+    out += chk === undefined ? '<td colspan=3></td>' : cell(v(row, 'chkfail')) + cell(v(row, 'chkdown')) + `<td>${human(v(row, 'downtime'))}</td>`;
+    const thr = v(row, 'throttle');
+    return out + `<td class=ac>${thr === undefined ? '-' : `${thr} %`}</td></tr>\n`;
+  }
+  const downtime = v(row, 'downtime');
+  out += `<td class=ac>${v(row, 'act') ?? ''}</td><td class=ac>${v(row, 'bck') ?? ''}</td><td class=ac>&nbsp;</td>` + cell(v(row, 'chkdown'));
+  out += `<td>${downtime === undefined ? '&nbsp;' : human(downtime)}</td><td></td>`;
   return out + '</tr>\n';
 }
 

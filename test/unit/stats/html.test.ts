@@ -20,7 +20,7 @@ test('page layout, row classes and values', () => {
   assert.match(page, /<th colspan=3>Queue<\/th><th colspan=3>Session rate<\/th><th colspan=6>Sessions<\/th>/);
   assert.match(page, /<tr class="maintain"><td class=ac><a name="app\/app2"><\/a>/);
   assert.match(page, /<tr class="backup_no_check"><td class=ac><a name="app\/app3">/);
-  assert.match(page, /<tr class="frontend"><td class=ac><a name="tfe\/Frontend"><\/a><a class=lfsb href="#tfe\/Frontend">Frontend<\/a><\/td><td colspan=3><\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>50<\/td><td>0<\/td><td><\/td><td><\/td><td>4242<\/td>/);
+  assert.match(page, /<tr class="frontend"><td class=ac><a name="tfe\/Frontend"><\/a><a class=lfsb href="#tfe\/Frontend">Frontend<\/a><\/td><td colspan=3><\/td><td>0<\/td><td>0<\/td><td>-<\/td><td>0<\/td><td>0<\/td><td>50<\/td><td>0<\/td><td><\/td><td><\/td><td>4242<\/td>/);
   assert.match(page, /balancing: leastconn/);
   assert.match(page, /<a href="\/st;csv;norefresh">CSV export<\/a>/);
 });
