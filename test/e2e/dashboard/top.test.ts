@@ -2,7 +2,7 @@
  * `fulcrum top` in a real terminal (tmux, on a private tmux server socket): it lists every
  * server of a running bin/fulcrum, a key press disables the selected server (checked with
  * `show stat`), the detail view explains why a server is DOWN, and on a `level user` socket
- * the refusal shows as `Permission denied`. Skipped when tmux is not installed.
+ * the refusal shows as `Permission denied`; a TCP stats socket works too. Skipped when tmux is not installed.
  */
 
 import test from 'node:test';
@@ -16,11 +16,12 @@ import { BIN, cliCommand, freePorts, pollUntil, startFulcrum } from '../harness'
 const TMUX = ['/usr/bin/tmux', '/bin/tmux'].find((p) => existsSync(p));
 
 test('fulcrum top in tmux: servers, disable key, DOWN explanation, Permission denied', { skip: TMUX ? false : 'tmux not installed', timeout: 60000 }, async () => {
-  const [fePort, upPort, downPort] = await freePorts(3);
+  const [fePort, upPort, downPort, cliPort] = await freePorts(4);
   const up = http.createServer((_q, r) => r.end('ok')).listen(upPort, '127.0.0.1');
   const f = await startFulcrum(`global
     stats socket {{DIR}}/admin.sock level admin
     stats socket {{DIR}}/user.sock level user
+    stats socket 127.0.0.1:${cliPort} level operator
 defaults
     mode http
     timeout connect 1s
@@ -68,6 +69,11 @@ backend app
     tmux('send-keys', '-t', 'usr', 'd');
     await pollUntil(() => screen('usr').includes('disable server app/web1: Permission denied'), 'Permission denied shown', 5000);
     assert.doesNotMatch(await cliCommand(admin, 'show stat'), /app,web1,.*,MAINT,/);
+    tmux('send-keys', '-t', 'usr', 'q');
+
+    // A TCP stats socket works the same (host:port).
+    tmux('new-session', '-d', '-s', 'tcp', '-x', '220', '-y', '40', `${process.execPath} ${BIN} top -s 127.0.0.1:${cliPort} -i 0.5`);
+    await pollUntil(() => /app\/web2\s+DOWN/.test(screen('tcp')) && screen('tcp').includes(`[127.0.0.1:${cliPort}]`), 'top over TCP', 8000);
   } finally {
     try { tmux('kill-server'); } catch { /* already gone */ }
     await f.stop();
