@@ -476,6 +476,21 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.assign();
   }
 
+  /**
+   * A connection that closed before sending anything is logged by HAProxy as
+   * `fe/<NOSRV> -1/-1/-1/-1/0 400 0 - - CR-- ... "<BADREQ>"` (observed on 2.6.12), unless
+   * `option dontlognull`. Only for the first request of a connection.
+   */
+  private logNullConnection(): void {
+    if (this.requestCount > 0 || this.recObj?.ta !== undefined && this.recObj.ta >= 0) return;
+    const rec = this.rec;
+    rec.status = 400;
+    rec.termCause = 'C';
+    rec.termPhase = 'R';
+    rec.requestLine = '<BADREQ>';
+    this.finishTxn();
+  }
+
   /** Keeps the offending bytes for `show errors` (HAProxy captures the last error per proxy). */
   private captureError(side: 'request' | 'response', buf: Buffer, pos: number): void {
     const px = side === 'request' ? this.fe : this.be!;
@@ -556,7 +571,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private buildRequestHead(h: ParsedHead): string {
     const fe = this.fe;
     const be = this.be!;
-    let out = `${h.method} ${h.uri} ${h.version}\r\n`;
+    // HTTP/1.0 stays 1.0; any other accepted version (1.1, 1.2, 2.0) goes out as HTTP/1.1.
+    let out = `${h.method} ${h.uri} HTTP/1.${h.versionMinor}\r\n`;
     const hs = h.headers;
     const upgrade = h.connUpgrade && h.upgrade !== '';
     // `compression offload`: servers must not compress, Fulcrum does.
@@ -647,6 +663,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     if (this.state === St.Idle) {
+      this.logNullConnection();
       this.closeClient();
       return;
     }
@@ -672,6 +689,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   onClientClose(): void {
     if (this.state === St.Closed) return;
     if (this.state === St.Idle) {
+      this.logNullConnection();
       this.destroy();
       return;
     }
@@ -1315,8 +1333,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.leaveQueue();
     rec.actconn = this.instance.actconn;
     rec.feconn = fe.feCounters.cur;
-    rec.beconn = be ? be.beCounters.cur + 1 : 0;
-    rec.srvconn = srv ? srv.curConns + 1 : 0;
+    // Counted after this stream released the backend and server, as HAProxy logs them.
+    rec.beconn = be ? be.beCounters.cur : 0;
+    rec.srvconn = srv ? srv.curConns : 0;
     rec.srvQueue = srv ? srv.queueLength : 0;
     rec.backendQueue = be ? be.queueLength : 0;
     logStream(this.instance, fe, rec);
@@ -1379,7 +1398,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const rec = this.rec;
     rec.termCause = cause;
     rec.termPhase = phase;
-    rec.bytesOut += page.length;
+    // Pages sent by the HTTP/1 layer itself are not counted in %B (HAProxy logs 0 bytes).
     this.clearTimer();
     if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
     this.sock.end(page);

@@ -31,6 +31,8 @@ defaults
     mode http
     log global
     option httplog
+    # the harness's readiness probe opens and closes a connection: HAProxy logs those as CR-- unless dontlognull
+    option dontlognull
     timeout connect 1s
     timeout client 5s
     timeout server 5s
