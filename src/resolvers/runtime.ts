@@ -48,6 +48,8 @@ interface SrvState {
   hasIp: boolean;
   /** SRV: target host name and port given to this slot. */
   target?: string;
+  /** Name set with `set server ... fqdn`. */
+  fqdn?: string;
   targetSeen?: number;
 }
 
@@ -145,6 +147,7 @@ export class Resolution {
   private readonly srvSeen = new Map<string, number>();
 
   constructor(readonly section: ResolversSection, readonly fqdn: string, readonly servers: Server[], readonly prefer: 'ipv4' | 'ipv6', readonly srv: boolean, readonly allowDup: boolean, readonly ignoreWeight = false) {
+    for (const s of servers) groupOf.set(s, this);
     this.queryType = srv ? RRType.SRV : prefer === 'ipv6' ? RRType.AAAA : RRType.A;
   }
 
@@ -257,6 +260,8 @@ export class Resolution {
       if (current.has(k) || (t !== undefined && now - t <= obsolete)) { used.add(s); continue; }
       this.srvSeen.delete(k);
       st.target = undefined;
+      const sub = subResolutions.get(s);
+      if (sub) { sub.cancel(); subResolutions.delete(s); }
       setNoAddress(s, 'entry removed from SRV record');
       changed = true;
     }
@@ -287,16 +292,52 @@ export class Resolution {
     return changed;
   }
 
-  /** A SRV target without an additional record: resolved with the system resolver of this section. */
+  /** A SRV target without an additional record: its own A/AAAA resolution, kept while the target stays. */
   private async resolveTarget(s: Server, target: string, via: string): Promise<void> {
-    const sub = new Resolution(this.section, target, [s], this.prefer, false, true);
-    subResolutions.set(s, sub);
-    sub.schedule(0);
     void via;
+    const cur = subResolutions.get(s);
+    if (cur && cur.fqdn === target) return;
+    if (cur) {
+      cur.cancel();
+      const i = this.section.resolutions.indexOf(cur);
+      if (i >= 0) this.section.resolutions.splice(i, 1);
+    }
+    const sub = new Resolution(this.section, target, [s], this.prefer, false, true);
+    groupOf.set(s, this);
+    subResolutions.set(s, sub);
+    this.section.resolutions.push(sub);
+    sub.schedule(0);
   }
 }
 
 const subResolutions = new WeakMap<Server, Resolution>();
+/** The resolution a server belongs to. */
+const groupOf = new WeakMap<Server, Resolution>();
+
+/**
+ * `set server <b>/<s> fqdn <name>` (answers as 2.6.12): the server leaves its group and the
+ * new name is resolved at once. Undefined when the server
+ * uses no resolvers (the caller then gives the "no resolution is configured" answer).
+ */
+export function setServerFqdn(s: Server, fqdn: string | undefined): string | undefined {
+  const g = groupOf.get(s);
+  if (!g) return undefined;
+  if (g.srv) return 'set server <b>/<s> fqdn failed because SRV resolution is configured.\n';
+  if (!fqdn) return 'set server <b>/<s> fqdn requires a FQDN.\n';
+  if (!/^[A-Za-z0-9._-]+$/.test(fqdn) || fqdn.length > 255) return `invalid fqdn '${fqdn}' by 'stats socket command'\n`;
+  const st = stateOf(s);
+  const old = st.fqdn ?? g.fqdn;
+  const i = g.servers.indexOf(s);
+  if (i >= 0) g.servers.splice(i, 1);
+  st.fqdn = fqdn;
+  // The server keeps its address until the new name resolves (2.6.12); `show servers state`
+  // reads the name from the server's own config record.
+  if (s.cfg.address) s.cfg.address.host = fqdn;
+  const r = new Resolution(g.section, fqdn, [s], g.prefer, false, g.allowDup, g.ignoreWeight);
+  g.section.resolutions.push(r);
+  r.schedule(0);
+  return `${s.backend.name}/${s.name} changed its FQDN from ${old} to ${fqdn} by 'stats socket command'\n`;
+}
 
 function survivors(be: Server['backend']): { active: number; backup: number } {
   let active = 0;
@@ -322,7 +363,7 @@ function setAddress(s: Server, ip: string, via: string): boolean {
   if (s.adminState & AdminFlag.RMAINT) {
     s.adminState &= ~AdminFlag.RMAINT;
     s.lastChange = Date.now();
-    const fqdn = stateOf(s).target ?? s.cfg.address?.host ?? '';
+    const fqdn = stateOf(s).target ?? stateOf(s).fqdn ?? s.cfg.address?.host ?? '';
     if (!(s.adminState & MAINT_MASK)) {
       emitAdminEvent('notice', `Server ${s.backend.name}/${s.name} ('${fqdn}') is ${s.isRunning ? 'UP/READY' : 'DOWN'} (resolves again).`, s.backend.name);
       emitAdminEvent('notice', `Server ${s.backend.name}/${s.name} administratively READY thanks to valid DNS answer.`, s.backend.name);

@@ -5,6 +5,7 @@
  * written. Answers are HAProxy 2.6.12's, byte for byte.
  */
 
+import { setServerFqdn } from '../resolvers/runtime';
 import { isIP } from 'node:net';
 import { registerCliCommands, type CliContext } from './registry';
 import { cliHelp } from './usage';
@@ -118,8 +119,8 @@ function setServer(ctx: CliContext): string {
     case 'check-addr': return setCheckAddr(s, ctx.args[4]);
     case 'agent-addr': return setAgentAddr(s, ctx.args[4]);
     case 'agent-port': return setAgentPort(s, ctx.args[4]);
-    // No resolvers section is supported, so 2.6's answer for that case always applies.
-    case 'fqdn': return 'set server <b>/<s> fqdn failed because no resolution is configured.\n';
+    // Servers with `resolvers` change name (resolvers/runtime.ts); others get 2.6's refusal.
+    case 'fqdn': return setServerFqdn(s, ctx.args[4]) ?? 'set server <b>/<s> fqdn failed because no resolution is configured.\n';
     // Server-side TLS is not supported: 2.6's answer when no ssl settings exist.
     case 'ssl': return "'set server <srv> ssl' cannot be set.  default-server should define ssl settings\n";
     // agent-send (compiled into the agent's rules at start) is not implemented: it gets the

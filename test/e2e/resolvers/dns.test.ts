@@ -82,6 +82,15 @@ test('A answers: changing the answer moves traffic; NX past hold nx -> MAINT', a
 
   dns.rcode('app.test', undefined);
   await pollUntil(async () => (await httpGet(fe, '/')).headers['x-srv'] === 'two', 'back after NX', 5000, 50);
+
+  // set server fqdn: the address is kept until the new name resolves (as 2.6.12).
+  dns.set('other.test', 'A', ['127.0.0.1']);
+  assert.equal(await cliCommand(sock, 'set server l1/app fqdn other.test'), "l1/app changed its FQDN from app.test to other.test by 'stats socket command'\n\n");
+  await fp.waitForOutput(/l1\/app changed its IP from 127\.0\.0\.2 to 127\.0\.0\.1 by r\/ns1\./);
+  assert.equal((await httpGet(fe, '/')).headers['x-srv'], 'one');
+  assert.match(await cliCommand(sock, 'show servers state l1'), / app 127\.0\.0\.1 .* other\.test /);
+  assert.equal(await cliCommand(sock, 'set server l1/app fqdn'), 'set server <b>/<s> fqdn requires a FQDN.\n\n');
+  assert.equal(await cliCommand(sock, 'set server l1/app fqdn bad_name!'), "invalid fqdn 'bad_name!' by 'stats socket command'\n\n");
 });
 
 test('server-template from A and SRV answers', async () => {
@@ -136,6 +145,7 @@ listen l3
     return s.has('c') && s.has('srv-b');
   }, 'both SRV targets in use', 5000, 50);
   assert.match(await cliCommand(sock, 'show stat'), /^l3,sv3,.*,MAINT \(resolution\),/m);
+  assert.equal(await cliCommand(sock, 'set server l3/sv1 fqdn x.test'), 'set server <b>/<s> fqdn failed because SRV resolution is configured.\n\n');
   // SRV weights become server weights: 10 -> 1, 512 -> 3 (weight / 256 + 1).
   const state = await cliCommand(sock, 'show servers state l3');
   assert.match(state, /^\d+ l3 \d+ sv1 127\.0\.0\.3 2 0 1 /m);
