@@ -20,6 +20,7 @@ import { logPrefix } from '../../config/diagnostics';
 import { processExt } from '../keywords';
 import { threadRole } from './role';
 import { findCliCommand, type CliHandler } from '../../runtime/registry';
+import { forwardStreamCommands, onCliReply, type CliReply } from './cli-forward';
 import { createLayout, serverSlot, type SharedLayout } from './shared';
 import { shareNumber } from './data-plane';
 import { mergeSnapshots, procState, serverStates, type ThreadSnap } from './sync';
@@ -91,6 +92,7 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
         if (m.type === 'ready') { t.ready = true; resolve(); }
         else if (m.type === 'stats' && m.snap) { t.snap = m.snap; merge(instance); }
         else if (m.type === 'error') reject(new Error(m.message));
+        else if (m.type === 'cli-reply') onCliReply(m as unknown as CliReply);
       });
       worker.on('error', (e) => reject(e));
       worker.on('exit', (code) => {
@@ -132,6 +134,7 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
       return r as string;
     };
   }
+  forwardStreamCommands(() => threads.filter((t) => !t.exited).map((t) => t.worker));
   // Threads serve once the coordinator released the gate (privileges dropped in run.ts).
   let held = acceptGate.held;
   Object.defineProperty(acceptGate, 'held', {

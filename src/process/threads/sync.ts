@@ -144,6 +144,7 @@ export function applyServerStates(instance: Instance, states: ServerState[]): vo
     if (!s) continue;
     if (s.opState === op && s.adminState === admin && s.uweight === uw && s.eweight === ew
       && s.maxconn === maxconn && s.maxqueue === maxqueue && s.host === host && s.port === port) continue;
+    const was = s.opState;
     s.opState = op;
     s.adminState = admin;
     s.uweight = uw;
@@ -153,6 +154,13 @@ export function applyServerStates(instance: Instance, states: ServerState[]): vo
     s.host = host;
     s.port = port;
     s.notifyChange();
+    // The reactions checks/scheduler.ts applies in a one-thread process (markDown/markUp).
+    if (was !== 0 && op === 0 && s.cfg.options['on-marked-down'] === 'shutdown-sessions') {
+      for (const st of [...s.streams]) st.kill('server marked down');
+    }
+    if (was === 0 && op !== 0 && !s.isBackup && s.cfg.options['on-marked-up'] === 'shutdown-backup-sessions') {
+      for (const b of s.backend.servers) if (b.isBackup) for (const st of [...b.streams]) st.kill('active server back up');
+    }
   }
 }
 

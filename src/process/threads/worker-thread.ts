@@ -18,6 +18,7 @@ import { closeIdleStreams } from '../../proxy/http/stream';
 import { purgeIdle } from '../../proxy/reuse';
 import { threadRole } from './role';
 import { clearCounters } from '../../stats/commands';
+import { runForwarded, type CliRequest } from './cli-forward';
 import { installDataPlane } from './data-plane';
 import { applyProcState, applyServerStates, snapThread, type ProcState, type ServerState } from './sync';
 import type { SharedLayout } from './shared';
@@ -39,6 +40,7 @@ export type ToThread =
   | { type: 'states'; states: ServerState[]; proc: ProcState }
   | { type: 'listener'; pi: number; li: number; op: 'pause' | 'resume' | 'close' | 'admit' }
   | { type: 'clear'; all: boolean }
+  | CliRequest
   | { type: 'soft-stop' }
   | { type: 'stop' };
 
@@ -55,6 +57,11 @@ async function main(): Promise<void> {
     if (COORDINATOR_ONLY.has(s.name)) continue;
     await s.start(instance);
   }
+  // Stream ids unique in the process (ids are spaced by 0x400): `shutdown session` finds its thread.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const sessions = require('../../runtime/sessions') as { allocStreamId: () => number };
+  const alloc = sessions.allocStreamId;
+  sessions.allocStreamId = () => alloc() + data.tid * 0x10;
   applyServerStates(instance, data.states);
   const stopDataPlane = installDataPlane(instance, data.layout, data.channel);
   const report = (): void => port.postMessage({ type: 'stats', snap: snapThread(instance, data.tid) });
@@ -81,6 +88,9 @@ async function main(): Promise<void> {
       case 'clear':
         clearCounters(instance, m.all);
         report();
+        break;
+      case 'cli':
+        void runForwarded(instance, m).then((r) => port.postMessage(r));
         break;
       case 'soft-stop':
         void softStop(instance, () => { report(); clearInterval(timer); stopDataPlane(); process.exit(0); });

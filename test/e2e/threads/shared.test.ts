@@ -252,3 +252,53 @@ backend be
     await a.close();
   }
 });
+
+test('nbthread 2: show sess lists the streams of every thread; shutdown session/sessions server reach them', { timeout: 60_000 }, async () => {
+  const held: http.ServerResponse[] = [];
+  const a = await startHttpStub('a', 0, (req, res) => { held.push(res); });
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+listen be
+    bind 127.0.0.1:${front}
+    server a 127.0.0.1:${a.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  try {
+    const answers: Promise<number>[] = [];
+    for (let i = 0; i < 16; i++) answers.push(httpGet(front, '/').then((r) => r.status, () => -1));
+    await pollUntil(() => held.length === 16, '16 requests at the server');
+    const sess = (await cliCommand(sock, 'show sess')).split('\n').filter((l) => l.includes(' fe=be '));
+    assert.equal(sess.length, 16, `16 client streams listed:\n${sess.join('\n')}`);
+    const ids = sess.map((l) => l.split(':')[0]);
+    assert.equal(new Set(ids).size, 16, 'stream ids are unique across threads');
+    const th = await pollUntil(async () => {
+      const c = threadConns(await cliCommand(sock, 'show threads'));
+      return c.length === 2 && c[0] + c[1] >= 16 ? c : undefined;
+    }, 'show threads') as number[];
+    assert.ok(th[0] > 0 && th[1] > 0, `both threads hold streams: ${th}`);
+    assert.match(await cliCommand(sock, `show sess ${ids[0]}`), /frontend=be/);
+    assert.equal(await cliCommand(sock, `shutdown session ${ids[0]}`), '\n');
+    await pollUntil(async () => (await cliCommand(sock, 'show sess')).split('\n').filter((l) => l.includes(' fe=be ')).length === 15, '15 streams left');
+    assert.equal(await cliCommand(sock, 'shutdown session 0x1'), "No such session (use 'show sess').\n\n");
+    assert.equal(await cliCommand(sock, 'shutdown sessions server be/a'), '\n');
+    await pollUntil(async () => !(await cliCommand(sock, 'show sess')).includes(' fe=be '), 'no stream left');
+    const st = await Promise.all(answers);
+    assert.equal(st.filter((s) => s === 200).length, 0, 'every held request was killed');
+  } finally {
+    for (const r of held) r.destroy();
+    await fp.stop();
+    await a.close();
+  }
+});
+
+function threadConns(out: string): number[] {
+  return [...out.matchAll(/conns=(\d+)/g)].map((x) => Number(x[1]));
+}
