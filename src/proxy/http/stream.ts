@@ -30,7 +30,7 @@ import { assignServer, connectServer, releaseServer, type ConnectAttempt, type C
 import { serverRedirect } from '../../persist/redir';
 import { releaseIdle, type PooledSocket, type ServerSocketOwner } from '../reuse';
 import { dequeue, enqueue, type QueuedRequest } from '../queue';
-import { logStream } from '../../log/index';
+import { logStream, uniqueId, uniqueIdHeader } from '../../log/index';
 import type { PickExplanation } from '../../lb/balancer';
 import { explainPlacement, placementRecording } from '../explain';
 import { runtimeLookup } from '../runtime-config';
@@ -594,6 +594,12 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (!(ff.ifNone && hs.some((x, i) => i % 2 === 0 && x.toLowerCase() === lname))) {
         out += `${lname}: ${this.sample.src}\r\n`;
       }
+    }
+    // unique-id-format / unique-id-header (computed once the head is known, as HAProxy).
+    const uid = uniqueId(this.instance, fe, this.rec);
+    if (uid !== undefined) {
+      const uh = uniqueIdHeader(this.instance, fe);
+      if (uh) out += `${uh.toLowerCase()}: ${uid}\r\n`;
     }
     const ot = rt(fe).originalTo ?? rt(be).originalTo;
     if (ot && !(ot.except && inNetwork(this.sample.dst, ot.except))) out += `${ot.header.toLowerCase()}: ${this.sample.dst}\r\n`;

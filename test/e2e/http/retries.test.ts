@@ -144,3 +144,38 @@ test('option originalto adds X-Original-To; http-pretend-keepalive hides the clo
   assert.match(raw, /\r\nx-original-to: 127\.0\.0\.1\r\n/);
   assert.doesNotMatch(raw.slice(raw.indexOf('\r\n\r\n')), /connection: close/);
 });
+
+test('unique-id-format / unique-id-header: the server sees the id that the log line carries', async () => {
+  const [p0, p1] = await freePorts(2);
+  let seenHead = '';
+  const s = net.createServer((c) => {
+    c.on('error', () => undefined);
+    c.on('data', (d) => {
+      seenHead += d.toString('latin1');
+      if (seenHead.includes('\r\n\r\n')) c.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+  });
+  await new Promise<void>((r) => s.listen(p1, '127.0.0.1', r));
+  const f = await startFulcrum(`
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 2s
+frontend fe
+    bind 127.0.0.1:${p0}
+    unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%rt
+    unique-id-header X-Unique-ID
+    default_backend be
+backend be
+    server s 127.0.0.1:${p1}
+`, { waitPort: p0 });
+  try {
+    const r = await httpGet(p0, '/uid');
+    assert.equal(r.status, 200);
+    assert.match(seenHead, /\r\nx-unique-id: 7F000001:[0-9A-F]+_7F000001:[0-9A-F]+_[0-9A-F]+\r\n/);
+  } finally {
+    await f.stop();
+    s.close();
+  }
+});
