@@ -24,7 +24,7 @@ import { proxyErrorResponse } from './errors-config';
 import { applyAfterResponse, afterResponseBytes } from './rules/after-reply';
 import { stickStore, untrackConnection } from '../../stick/runtime';
 import { rt, httpMode, HttpMode } from '../runtime-config';
-import { inNetwork } from '../../util/ip';
+import { inNetwork, type Network } from '../../util/ip';
 import type { SampleContext } from '../../sample/context';
 import { assignServer, connectServer, releaseServer, type ConnectAttempt, type ConnectTarget } from '../backend';
 import { serverRedirect } from '../../persist/redir';
@@ -131,6 +131,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private resRemaining = 0;
   private resChunks: ChunkedScanner | null = null;
   private resBuf: Buffer | null = null;
+  /** Scratch list the chunked scanner fills with the re-encoded body (reused, never kept). */
+  private readonly chunkOut: (Buffer | string)[] = [];
   private keepClient = true;
   private keepServer = true;
   private requestCount = 0;
@@ -192,6 +194,19 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     sock.on('drain', onSockDrain);
     sock.on('timeout', onSockTimeout);
     this.armIdleTimer(true);
+  }
+
+  /** `except` network tests on the client address, cached per connection (it never changes). */
+  private srcNetCache: Map<Network, boolean> | null = null;
+  private srcIn(net: Network): boolean {
+    let c = this.srcNetCache;
+    if (!c) { c = new Map(); this.srcNetCache = c; }
+    let v = c.get(net);
+    if (v === undefined) {
+      v = inNetwork(this.sample.src, net);
+      c.set(net, v);
+    }
+    return v;
   }
 
   /** `ip:port` of the client (after PROXY protocol). */
@@ -589,7 +604,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     if (connTokens) out += `connection: ${connTokens}\r\n`;
     const ff = rt(fe).forwardFor ?? rt(be).forwardFor;
-    if (ff && !(ff.except && inNetwork(this.sample.src, ff.except))) {
+    if (ff && !(ff.except && this.srcIn(ff.except))) {
       const lname = ff.header.toLowerCase();
       if (!(ff.ifNone && hs.some((x, i) => i % 2 === 0 && x.toLowerCase() === lname))) {
         out += `${lname}: ${this.sample.src}\r\n`;
@@ -608,7 +623,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     else if (this.mode !== HttpMode.KeepAlive) {
       // http-pretend-keepalive: let the server believe in keep-alive, close after the response anyway.
       if (h.versionMinor >= 1 && !pretend) out += 'connection: close\r\n';
-    } else if (h.versionMinor === 0) {
+    } else if (h.versionMinor === 0 && !h.connClose) {
       out += 'connection: keep-alive\r\n';
     }
     out += '\r\n';
@@ -625,35 +640,46 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (this.reqRemaining === 0) this.reqDone = true;
     } else if (this.reqBody === BodyKind.Chunked) {
       const sc = this.reqChunks!;
-      n = sc.feed(chunk, offset, chunk.length);
+      const out = this.chunkOut;
+      out.length = 0;
+      // The body goes out re-encoded in canonical chunked form, as HAProxy's HTX output
+      // (observed: extensions dropped, bare LF -> CRLF, trailer names lower-cased), so the
+      // server never has to agree with us on lenient chunk syntax.
+      n = sc.feed(chunk, offset, chunk.length, undefined, out);
       if (sc.error) {
+        out.length = 0;
         this.badRequestBody(sc.error);
         return;
       }
       if (sc.done) this.reqDone = true;
+      for (let k = 0; k < out.length; k++) this.sendBodyPiece(out[k]);
+      out.length = 0;
     } else {
       n = 0;
       this.reqDone = true;
     }
-    if (n > 0) {
-      const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
-      if (this.replay) {
-        this.replayBytes += n;
-        if (this.replayBytes > this.instance.config.global.tune.bufsize) this.replay = null;
-        else this.replay.push(slice);
-      }
-      if (this.srv && this.state !== St.Connecting) {
-        if (!this.srv.write(slice)) this.sock.pause();
-      } else {
-        this.pendingOut.push(slice);
-        this.pendingBytes += n;
-        // While connecting, stop reading; when buffering the body, read up to one buffer.
-        if (!this.bufferingBody) this.sock.pause();
-        else if (this.pendingBytes >= this.instance.config.global.tune.bufsize) this.bodyBuffered();
-      }
-    }
+    if (n > 0 && this.reqBody === BodyKind.Length) this.sendBodyPiece(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n));
     if (offset + n < chunk.length) this.bufferPipelined(chunk.subarray(offset + n));
     if (this.reqDone && this.bufferingBody) this.bodyBuffered();
+  }
+
+  /** One piece of request body towards the server (or kept until it is connected). */
+  private sendBodyPiece(p: Buffer | string): void {
+    const len = p.length;
+    if (this.replay) {
+      this.replayBytes += len;
+      if (this.replayBytes > this.instance.config.global.tune.bufsize) this.replay = null;
+      else this.replay.push(p);
+    }
+    if (this.srv && this.state !== St.Connecting) {
+      if (!(typeof p === 'string' ? this.srv.write(p, 'latin1') : this.srv.write(p))) this.sock.pause();
+    } else {
+      this.pendingOut.push(p);
+      this.pendingBytes += len;
+      // While connecting, stop reading; when buffering the body, read up to one buffer.
+      if (!this.bufferingBody) this.sock.pause();
+      else if (this.pendingBytes >= this.instance.config.global.tune.bufsize) this.bodyBuffered();
+    }
   }
 
   onClientEnd(): void {
@@ -1134,18 +1160,34 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       done = this.resRemaining === 0;
     } else if (this.resBody === BodyKind.Chunked) {
       const sc = this.resChunks!;
-      n = sc.feed(chunk, offset, chunk.length);
+      const out = this.chunkOut;
+      out.length = 0;
+      n = sc.feed(chunk, offset, chunk.length, undefined, out);
       if (sc.error) {
+        out.length = 0;
         // Bad chunk from the server mid-body: nothing to do but cut both sides (SD--).
         this.server!.counters.errResp++;
         this.abort('S', 'D', this.rec.status);
         return;
       }
       done = sc.done;
+      // Re-encoded in canonical chunked form, as HAProxy (a cut body ends on a whole chunk).
+      let ok = true;
+      if (out.length > 1) this.sock.cork();
+      for (let k = 0; k < out.length; k++) {
+        const p = out[k];
+        this.rec.bytesOut += p.length;
+        ok = (typeof p === 'string' ? this.sock.write(p, 'latin1') : this.sock.write(p)) && ok;
+      }
+      if (out.length > 1) this.sock.uncork();
+      out.length = 0;
+      if (!ok) this.srv?.pause();
+      n = -n; // already forwarded
     } else {
       n = avail; // until close
     }
-    if (n > 0) {
+    if (n < 0) n = -n;
+    else if (n > 0) {
       const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
       this.rec.bytesOut += n;
       if (!this.sock.write(slice)) this.srv?.pause();
