@@ -20,6 +20,7 @@ import { emitAdminEvent } from '../observe/events';
 import { encodeQuery, decodeMessage, RRType, RCode, type DnsMessage, type SrvData } from './dns';
 import { resolversSections, newResolvers, parseResolvConfText, type ResolversConfig, type NameserverConfig } from './config';
 import { readFileSync } from 'node:fs';
+import { serverStateExt, globalStateFile, localStateFile, parseStateFile, type StateLine } from '../process/server-state';
 
 export interface NsCounters {
   sent: number; snd_error: number; valid: number; update: number; cname: number; cname_error: number;
@@ -426,13 +427,32 @@ function defaultSection(): ResolversConfig {
   return r;
 }
 
+/** `init-addr last`: the address this server had in the server-state file its backend loads. */
+function lastAddress(instance: Instance, s: Server, cache: Map<string, StateLine[] | undefined>): string | undefined {
+  const px = s.backend;
+  const ext = serverStateExt(px.cfg);
+  if (ext.load === 'none') return undefined;
+  const path = ext.load === 'global' ? globalStateFile(instance.config) : localStateFile(instance.config, px.cfg);
+  if (!path) return undefined;
+  if (!cache.has(path)) {
+    try { cache.set(path, parseStateFile(readFileSync(path, 'utf8'))); } catch { cache.set(path, undefined); }
+  }
+  const line = cache.get(path)?.find((l) => l.beName === px.name && l.srvName === s.name);
+  return line && line.addr !== '-' && net.isIP(line.addr) !== 0 ? line.addr : undefined;
+}
+
 /** `init-addr` methods, in order; false when none succeeded. */
-async function initAddress(s: Server, methods: string[]): Promise<boolean> {
+async function initAddress(s: Server, methods: string[], last: () => string | undefined): Promise<boolean> {
   const fqdn = s.cfg.address?.host ?? '';
   const st = stateOf(s);
   let failed = false;
   for (const m of methods) {
-    if (m === 'last') continue; // no server-state data is kept for it
+    if (m === 'last') {
+      const ip = last();
+      if (ip !== undefined) { s.host = ip; return true; }
+      failed = true;
+      continue;
+    }
     if (m === 'none') {
       if (failed) {
         emitAdminEvent('warning', `config : [${s.cfg.src.file}:${s.cfg.src.line}] : 'server ${s.backend.name}/${s.name}' : could not resolve address '${fqdn}', disabling server.`, s.backend.name);
@@ -472,12 +492,13 @@ registerService({
       liveSections.push(sec);
     }
     const jobs: Promise<void>[] = [];
+    const stateCache = new Map<string, StateLine[] | undefined>();
     for (const px of instance.proxies) {
       const groups = new Map<string, Server[]>();
       for (const s of px.servers) {
         const init = s.cfg.options['init-addr'];
         if (Array.isArray(init)) {
-          jobs.push(initAddress(s, init).then((ok) => {
+          jobs.push(initAddress(s, init, () => lastAddress(instance, s, stateCache)).then((ok) => {
             if (!ok) emitAdminEvent('alert', `config : ${px.typeWord} '${px.name}', server '${s.name}': could not resolve address '${s.cfg.address?.host ?? ''}'.`, px.name);
           }));
         }

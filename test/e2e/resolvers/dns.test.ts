@@ -257,3 +257,38 @@ test('no answer past hold timeout -> MAINT (DNS timeout status), back when answe
   await pollUntil(() => (fp.stdout.match(/Server lt\/s \('slow\.test'\) is UP\/READY \(resolves again\)\./g) ?? []).length === 2, 'second UP/READY', 5000);
   assert.equal((await httpGet(fe, '/')).headers['x-srv'], 't');
 });
+
+test('init-addr last: the address saved in the server-state file', async () => {
+  const [port, fe, fe2, sock] = await freePorts(4);
+  await stub('saved', '127.0.0.1', port);
+  const dns = await startDnsServer();
+  closers.push(() => dns.close());
+  const { tempDir, writeFile } = await import('../harness');
+  const dir = tempDir();
+  writeFile(dir, 'state', `1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n2 ll 1 app 127.0.0.1 2 0 1 1 10 1 0 0 0 0 0 0 gone.test ${port} - 0 0 - - 0\n`);
+  const fp = await startFulcrum(`
+global
+  stats socket 127.0.0.1:${sock} level admin
+  server-state-file ${dir}/state
+resolvers r
+  nameserver ns1 127.0.0.1:${dns.port}
+  hold valid 200ms
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+  load-server-state-from-file global
+listen ll
+  bind 127.0.0.1:${fe}
+  server app gone.test:${port} resolvers r init-addr last,none
+listen ln
+  bind 127.0.0.1:${fe2}
+  server app gone.test:${port} init-addr last,none
+`);
+  closers.push(() => fp.stop());
+  await pollUntil(async () => (await httpGet(fe, '/').catch(() => ({ headers: {} as Record<string, string> }))).headers['x-srv'] === 'saved', `traffic to the saved address\n${fp.stderr}`, 5000, 50);
+  assert.match(await cliCommand(sock, 'show servers state ll'), / app 127\.0\.0\.1 2 0 /);
+  // Without an entry in the file the next method applies: none -> MAINT (resolution).
+  assert.match(await cliCommand(sock, 'show servers state ln'), / app - 2 32 /);
+});
