@@ -55,6 +55,10 @@ export class ChunkedScanner {
   error: string | undefined;
   /** Total payload bytes (chunk data only) seen so far. */
   dataBytes = 0;
+  /** The size line just read was the last chunk's (its `0\r\n` is still to be emitted). */
+  private lastChunk = false;
+  /** A trailer line split across slices (re-encoding only). */
+  private trailer = '';
 
   reset(): void {
     this.state = CState.Size;
@@ -62,6 +66,8 @@ export class ChunkedScanner {
     this.digits = 0;
     this.error = undefined;
     this.dataBytes = 0;
+    this.lastChunk = false;
+    this.trailer = '';
   }
 
   get done(): boolean { return this.state === CState.Done; }
@@ -69,9 +75,11 @@ export class ChunkedScanner {
   /**
    * Scans buf[start..end). Returns the number of bytes consumed by the body (less than
    * end-start only when the body ends inside the slice, or on error). `onData`, when given,
-   * receives the ranges of chunk payload (decoded body bytes) as they are found.
+   * receives the ranges of chunk payload (decoded body bytes) as they are found. `out`, when
+   * given, receives the body re-encoded in canonical chunked form (what HAProxy forwards:
+   * extensions dropped, CRLF line ends, trailer names lower-cased), payload not copied.
    */
-  feed(buf: Buffer, start: number, end: number, onData?: (buf: Buffer, start: number, end: number) => void): number {
+  feed(buf: Buffer, start: number, end: number, onData?: (buf: Buffer, start: number, end: number) => void, out?: (Buffer | string)[]): number {
     let i = start;
     while (i < end) {
       switch (this.state) {
@@ -113,6 +121,9 @@ export class ChunkedScanner {
         case CState.Data: {
           const n = Math.min(this.remaining, end - i);
           if (onData && n > 0) onData(buf, i, i + n);
+          // Canonical re-encoding, as HAProxy's HTX output: each run of payload that is here
+          // becomes one chunk (no extensions, CRLF line ends).
+          if (out && n > 0) out.push(`${n.toString(16)}\r\n`, buf.subarray(i, i + n), '\r\n');
           i += n;
           this.remaining -= n;
           this.dataBytes += n;
@@ -131,13 +142,26 @@ export class ChunkedScanner {
           this.digits = 0;
           break;
         case CState.TrailerStart:
+          if (out && this.lastChunk) { out.push('0\r\n'); this.lastChunk = false; }
           if (buf[i] === 13) { this.state = CState.LastLf; i++; }
-          else if (buf[i] === 10) { i++; this.state = CState.Done; return i - start; }
-          else { this.state = CState.Trailer; }
+          else if (buf[i] === 10) { i++; this.state = CState.Done; if (out) out.push('\r\n'); return i - start; }
+          else { this.state = CState.Trailer; this.trailer = ''; }
           break;
         case CState.Trailer: {
           const lf = buf.indexOf(10, i);
-          if (lf < 0 || lf >= end) { i = end; break; }
+          if (lf < 0 || lf >= end) {
+            if (out) this.trailer += buf.toString('latin1', i, end);
+            i = end;
+            break;
+          }
+          if (out) {
+            let line = this.trailer + buf.toString('latin1', i, lf);
+            if (line.endsWith('\r')) line = line.slice(0, -1);
+            const colon = line.indexOf(':');
+            // Trailer names go out lower-cased, as HTX stores them.
+            out.push(colon > 0 ? `${line.slice(0, colon).toLowerCase()}${line.slice(colon)}\r\n` : `${line}\r\n`);
+            this.trailer = '';
+          }
           i = lf + 1;
           this.state = CState.TrailerStart;
           break;
@@ -146,6 +170,7 @@ export class ChunkedScanner {
           if (buf[i] !== 10) return this.fail('missing LF after last chunk', i, start);
           i++;
           this.state = CState.Done;
+          if (out) out.push('\r\n');
           return i - start;
         case CState.TrailerLf:
         case CState.Done:
@@ -157,6 +182,7 @@ export class ChunkedScanner {
 
   private endSizeLine(): void {
     if (this.remaining === 0) {
+      this.lastChunk = true;
       this.state = CState.TrailerStart;
     } else {
       this.state = CState.Data;

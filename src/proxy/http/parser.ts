@@ -24,6 +24,8 @@ export interface ParsedHead {
   headLength: number;
   /** Content-Length value, -1 if absent. */
   contentLength: number;
+  /** A Content-Length header was seen (repeats are merged into the first). */
+  hasContentLength?: boolean;
   /** Transfer-Encoding ends with chunked. */
   chunked: boolean;
   /** A Transfer-Encoding header was present (with or without chunked). */
@@ -147,7 +149,9 @@ export function parseRequestHead(text: string, limits: ParseLimits = DEFAULT_LIM
   if (!isVersion(text, i, lineEnd)) return err('invalid HTTP version', i);
   const major = text.charCodeAt(i + 5) - 48;
   const minor = text.charCodeAt(i + 7) - 48;
-  const head = newHead(method, uri, 0, '', text.slice(i, lineEnd), major > 1 ? 1 : major < 1 ? 0 : minor);
+  // `version` stays as received (logs show it); versionMinor is what the message is handled
+  // as: 1.0 (and 0.x) -> 0, any other (1.1, 1.2, 2.0 ...) -> 1, forwarded as HTTP/1.1 (observed).
+  const head = newHead(method, uri, 0, '', text.slice(i, lineEnd), major < 1 || (major === 1 && minor === 0) ? 0 : 1);
   const e = parseHeaders(text, eol + 1, head, limits, true);
   if (e) return e;
   const t = checkTarget(head);
@@ -238,6 +242,7 @@ function parseHeaders(text: string, start: number, head: ParsedHead, limits: Par
         if (e === 2) te = noteTe(h[h.length - 1], te);
         if (e === 3) hostDiffers = true;
         if (e === 4) clIndex = h.length - 2;
+        if (e === 5) h.length -= 2;
       }
     }
     let i = pos;
@@ -260,6 +265,7 @@ function parseHeaders(text: string, start: number, head: ParsedHead, limits: Par
     if (e === 2) te = noteTe(h[h.length - 1], te);
     if (e === 3) hostDiffers = true;
     if (e === 4) clIndex = h.length - 2;
+    if (e === 5) h.length -= 2;
   }
   if (hostDiffers) return err('several different Host headers', start);
   if (te !== Te.None) {
@@ -276,6 +282,8 @@ function parseHeaders(text: string, start: number, head: ParsedHead, limits: Par
       }
       if (isRequest) head.connClose = true;
     }
+    // A chunked HTTP/1.0 request: the connection closes after the response (observed).
+    if (isRequest && head.versionMinor === 0) head.connClose = true;
   }
   void clIndex;
   if (!isRequest && head.status < 200 && head.status !== 101 && head.contentLength >= 0) {
@@ -317,7 +325,8 @@ function lowerEq(a: string, lower: string): boolean {
 /**
  * Records what one header means for the message. Returns 0, or 1 for an invalid
  * Content-Length, 2 for a Transfer-Encoding (the caller accumulates codings), 3 for a Host
- * that differs from a previous one, 4 for a valid Content-Length.
+ * that differs from a previous one, 4 for a valid Content-Length, 5 for a repeated identical
+ * Host (the caller drops it).
  */
 function commitHeader(head: ParsedHead, k: number, _pos: number, isRequest: boolean): number {
   const name = head.headers[k];
@@ -346,6 +355,10 @@ function commitHeader(head: ParsedHead, k: number, _pos: number, isRequest: bool
       head.contentLength = num;
       s = e + 1;
     }
+    // Repeats of the same value are merged into one `content-length: N` (observed).
+    if (head.hasContentLength) return 5;
+    head.hasContentLength = true;
+    if (value.indexOf(',') >= 0) head.headers[k + 1] = String(head.contentLength);
     return 4;
   } else if (n === 17 && lowerEq(name, 'transfer-encoding')) {
     return 2;
@@ -366,11 +379,14 @@ function commitHeader(head: ParsedHead, k: number, _pos: number, isRequest: bool
   } else if (n === 6 && lowerEq(name, 'expect')) {
     if (value.toLowerCase() === '100-continue') head.expectContinue = true;
   } else if (isRequest && n === 4 && lowerEq(name, 'host')) {
-    // Repeated identical Host headers pass; different ones are rejected (observed on 2.6.12).
-    const differs = head.hostCount > 0 && head.host.toLowerCase() !== value.toLowerCase();
+    // Repeated identical Host headers are merged into one; different ones are rejected
+    // (observed on 2.6.12).
+    if (head.hostCount > 0) {
+      if (head.host.toLowerCase() !== value.toLowerCase()) return 3;
+      return 5;
+    }
     head.host = value;
     head.hostCount++;
-    if (differs) return 3;
   }
   return 0;
 }
@@ -391,6 +407,13 @@ function checkTarget(head: ParsedHead): HeadError | undefined {
     const colon = uri.lastIndexOf(':');
     if (c0 === 47 || colon <= 0 || colon === uri.length - 1) return err('CONNECT needs host:port', 0);
     for (let i = colon + 1; i < uri.length; i++) { const c = uri.charCodeAt(i); if (c < 48 || c > 57) return err('CONNECT needs host:port', 0); }
+    // The Host of a CONNECT loses a :443 port (observed: `Host: a:443` -> `host: a`).
+    if (head.hostCount > 0 && head.host.endsWith(':443')) {
+      const host = head.host.slice(0, -4);
+      const hs = head.headers;
+      for (let i = 0; i < hs.length; i += 2) if (hs[i].length === 4 && hs[i].toLowerCase() === 'host') hs[i + 1] = host;
+      head.host = host;
+    }
     return undefined;
   }
   if (c0 === 47 /* / */ || (uri.length === 1 && c0 === 42 /* * */)) return undefined;

@@ -3,7 +3,8 @@
  * server responses, replayed against bin/fulcrum and compared with what HAProxy 2.6.12
  * answered when the corpus was recorded (expectations.json, written by record.js): every
  * byte the client got, whether the connection was closed, and the httplog lines (status,
- * termination state, request) read through the UDP syslog receiver.
+ * termination state, request) read through the UDP syslog receiver, and for the requests
+ * that were forwarded, the bytes the server received.
  *
  * FULCRUM_COMPAT=1 (with /usr/sbin/haproxy present) also replays against haproxy, which
  * checks that the recorded expectations still describe the installed reference.
@@ -18,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, BIN } from '../harness';
 
-interface Expect { response: string; closed: boolean; logs: { status: number; tsc: string; request: string }[] }
+interface Expect { response: string; closed: boolean; logs: { status: number; tsc: string; request: string }[]; serverReceived?: string }
 interface Case { name: string; rule: string; req?: string; res?: string; resClose?: boolean; expect: Expect }
 interface Corpus {
   CASES: Omit<Case, 'expect'>[];
@@ -42,6 +43,7 @@ function compare(name: string, got: Record<string, Expect>, known: Corpus['KNOWN
     if (!skip.has('response') && g.response !== c.expect.response) diffs.push(`response ${JSON.stringify(g.response.slice(0, 300))} != ${JSON.stringify(c.expect.response.slice(0, 300))}`);
     if (!skip.has('closed') && g.closed !== c.expect.closed) diffs.push(`closed ${g.closed} != ${c.expect.closed}`);
     if (!skip.has('logs') && JSON.stringify(g.logs) !== JSON.stringify(c.expect.logs)) diffs.push(`logs ${JSON.stringify(g.logs).slice(0, 300)} != ${JSON.stringify(c.expect.logs).slice(0, 300)}`);
+    if (!skip.has('serverReceived') && g.serverReceived !== c.expect.serverReceived) diffs.push(`server received ${JSON.stringify(g.serverReceived?.slice(0, 300))} != ${JSON.stringify(c.expect.serverReceived?.slice(0, 300))}`);
     if (diffs.length) failures.push(`${name} ${c.name} (${c.rule}): ${diffs.join('; ')}`);
   }
   return failures;
