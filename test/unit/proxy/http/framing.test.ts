@@ -57,3 +57,54 @@ test('chunked scanner rejects bad sizes and missing CRLF', () => {
   assert.ok(scanAll(['\r\n']).error);
   assert.ok(scanAll(['fffffffffffffff\r\n']).error);
 });
+
+/** Feeds `body` in slices cut at `cuts`, returns [decoded payload, re-encoded bytes, consumed, done, error]. */
+function scanSplit(body: string, cuts: number[]): [string, string, number, boolean, string | undefined] {
+  const sc = new ChunkedScanner();
+  const buf = Buffer.from(body, 'latin1');
+  let payload = '';
+  let enc = '';
+  let consumed = 0;
+  const bounds = [0, ...cuts, buf.length];
+  for (let k = 0; k + 1 < bounds.length && !sc.done && !sc.error; k++) {
+    const out: (Buffer | string)[] = [];
+    consumed += sc.feed(buf, bounds[k], bounds[k + 1], (b, s, e) => { payload += b.toString('latin1', s, e); }, out);
+    for (const p of out) enc += typeof p === 'string' ? p : p.toString('latin1');
+  }
+  return [payload, enc, consumed, sc.done, sc.error];
+}
+
+test('re-encoding: canonical chunks as HAProxy forwards them (test/fixtures/raw-http)', () => {
+  assert.equal(scanSplit('5;foo=bar\r\nhello\r\n0\r\n\r\n', [])[1], '5\r\nhello\r\n0\r\n\r\n');
+  assert.equal(scanSplit('5;a\x01b\r\nhello\r\n0\r\n\r\n', [])[1], '5\r\nhello\r\n0\r\n\r\n');
+  assert.equal(scanSplit('5 \r\nhello\r\n0\r\n\r\n', [])[1], '5\r\nhello\r\n0\r\n\r\n');
+  assert.equal(scanSplit('5\nhello\n0\n\n', [])[1], '5\r\nhello\r\n0\r\n\r\n');
+  assert.equal(scanSplit('5\r\nhello\r\n0\r\nX-T: v\r\n\r\n', [])[1], '5\r\nhello\r\n0\r\nx-t: v\r\n\r\n');
+  assert.equal(scanSplit('A\r\n0123456789\r\n0\r\n\r\n', [])[1], 'a\r\n0123456789\r\n0\r\n\r\n');
+  // A chunk cut by the end of what arrived goes out as the part that is here.
+  assert.equal(scanSplit('5\r\nhel', [])[1], '3\r\nhel\r\n');
+});
+
+test('split-boundary fuzz: every cut (single and pairs) gives the same payload, end and validity', () => {
+  const bodies = [
+    '5\r\nhello\r\n0\r\n\r\n',
+    '3;x=y\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nT: v\r\nU: w\r\n\r\nNEXT',
+    '5\nhello\n0\n\nNEXT',
+    'zz\r\nhello\r\n0\r\n\r\n',
+    '5\r\nhelloXX0\r\n\r\n',
+  ];
+  for (const body of bodies) {
+    const whole = scanSplit(body, []);
+    const canonical = whole[1];
+    for (let i = 1; i < body.length; i++) {
+      const one = scanSplit(body, [i]);
+      assert.deepEqual([one[0], one[2], one[3], one[4] !== undefined], [whole[0], whole[2], whole[3], whole[4] !== undefined], `${JSON.stringify(body)} cut at ${i}`);
+      if (whole[3]) assert.equal(scanSplit(one[1], [])[0], whole[0], 're-encoded form decodes to the same payload');
+      for (let j = i + 1; j < body.length; j += 3) {
+        const two = scanSplit(body, [i, j]);
+        assert.deepEqual([two[0], two[2], two[3]], [whole[0], whole[2], whole[3]], `${JSON.stringify(body)} cut at ${i},${j}`);
+      }
+    }
+    if (whole[3]) assert.equal(scanSplit(canonical, [])[1], canonical, 'canonical form is a fixed point');
+  }
+});
