@@ -147,8 +147,22 @@ export class Resolution {
   /** SRV target key (`host:port`) -> last time announced. */
   private readonly srvSeen = new Map<string, number>();
 
+  /** `resolve-net`: networks whose addresses are preferred. */
+  preferNets: net.BlockList | null = null;
+
   constructor(readonly section: ResolversSection, readonly fqdn: string, readonly servers: Server[], readonly prefer: 'ipv4' | 'ipv6', readonly srv: boolean, readonly allowDup: boolean, readonly ignoreWeight = false) {
     for (const s of servers) groupOf.set(s, this);
+    const nets = servers[0]?.cfg.options['resolve-net'];
+    if (Array.isArray(nets) && nets.length > 0) {
+      const bl = new net.BlockList();
+      for (const n of nets) {
+        const [addr, len] = n.split('/');
+        const fam = net.isIPv6(addr) ? 'ipv6' : net.isIPv4(addr) ? 'ipv4' : undefined;
+        if (!fam) continue;
+        try { bl.addSubnet(addr, len === undefined ? (fam === 'ipv4' ? 32 : 128) : Number(len), fam); } catch { /* ignored */ }
+      }
+      this.preferNets = bl;
+    }
     this.queryType = srv ? RRType.SRV : prefer === 'ipv6' ? RRType.AAAA : RRType.A;
   }
 
@@ -237,6 +251,12 @@ export class Resolution {
   /** Spreads `ips` over the group's servers; true when an address changed. */
   private applyAddresses(ips: string[], via: string): boolean {
     const now = Date.now();
+    const nets = this.preferNets;
+    if (nets) {
+      // Addresses in a `resolve-net` network first, answer order kept otherwise.
+      const inNet = (ip: string): boolean => nets.check(ip, net.isIPv6(ip) ? 'ipv6' : 'ipv4');
+      ips = [...ips.filter(inNet), ...ips.filter((ip) => !inNet(ip))];
+    }
     for (const ip of ips) this.seen.set(ip, now);
     const obsolete = this.section.cfg.hold.obsolete;
     for (const [ip, t] of this.seen) if (!ips.includes(ip) && now - t > obsolete) this.seen.delete(ip);

@@ -209,8 +209,8 @@ backend b
   assert.doesNotMatch(g.stderr, /ALERT/);
 });
 
-test('resolve-prefer: AAAA first by default, A with ipv4, fallback when a family is missing', async () => {
-  const [port, fe1, fe2, fe3, sock] = await freePorts(5);
+test('resolve-prefer: AAAA first by default, A with ipv4, fallback when a family is missing; resolve-net', async () => {
+  const [port, fe1, fe2, fe3, fe4, sock] = await freePorts(6);
   await stub('v4', '127.0.0.1', port);
   await stub('v6', '::1', port);
   const dns = await startDnsServer();
@@ -218,7 +218,11 @@ test('resolve-prefer: AAAA first by default, A with ipv4, fallback when a family
   dns.set('dual.test', 'A', ['127.0.0.1']);
   dns.set('dual.test', 'AAAA', ['::1']);
   dns.set('only4.test', 'A', ['127.0.0.1']);
-  const fp = await start(dns, sock, `listen p6
+  dns.set('multi.test', 'A', ['127.0.0.2', '127.0.0.1']);
+  const fp = await start(dns, sock, `listen rn
+  bind 127.0.0.1:${fe4}
+  server s multi.test:${port} resolvers r resolve-prefer ipv4 resolve-net 127.0.0.1/32 init-addr none
+listen p6
   bind 127.0.0.1:${fe1}
   server s dual.test:${port} resolvers r init-addr none
 listen p4
@@ -231,6 +235,8 @@ listen f4
   await fp.waitForOutput(/p6\/s changed its IP from \(none\) to ::1 by r\/ns1\./);
   await fp.waitForOutput(/p4\/s changed its IP from \(none\) to 127\.0\.0\.1 by r\/ns1\./);
   await fp.waitForOutput(/f4\/s changed its IP from \(none\) to 127\.0\.0\.1 by r\/ns1\./);
+  // resolve-net: the address in 127.0.0.1/32 wins over the first one of the answer.
+  await fp.waitForOutput(/rn\/s changed its IP from \(none\) to 127\.0\.0\.1 by r\/ns1\./);
   assert.equal((await httpGet(fe1, '/')).headers['x-srv'], 'v6');
   assert.equal((await httpGet(fe2, '/')).headers['x-srv'], 'v4');
   assert.equal((await httpGet(fe3, '/')).headers['x-srv'], 'v4');
