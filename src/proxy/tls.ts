@@ -24,6 +24,9 @@ export interface LoadedCert {
   file: string;
   names: string[];
   context: tls.SecureContext;
+  /** The PEM chain and key, for the server's own (no-SNI) context. */
+  cert: string;
+  key: string;
 }
 
 /** Reads one HAProxy-style PEM (cert chain + key, or key in FILE.key). Throws with a message. */
@@ -42,7 +45,7 @@ export function loadPem(file: string, extra: tls.SecureContextOptions = {}): Loa
     if (m) names.add(m[1].trim().toLowerCase());
   }
   const context = tls.createSecureContext({ ...extra, cert: certs.join('\n'), key });
-  return { file, names: [...names], context };
+  return { file, names: [...names], context, cert: certs.join('\n'), key };
 }
 
 /** Files a `crt DIR` loads (HAProxy skips companion files). */
@@ -84,8 +87,11 @@ export function bindTlsOptions(bind: BindConfig): tls.TlsOptions {
   const alpn = typeof o.alpn === 'string' ? o.alpn.split(',') : undefined;
   return {
     ...common,
-    cert: undefined,
-    secureContext: def.context,
+    // tls.Server ignores `secureContext`: its own context (used when the client sends no
+    // SNI, so SNICallback is not called) is built from `cert`/`key`. The first certificate
+    // is the default, as in HAProxy; with strict-sni there is none (no-SNI handshakes fail).
+    cert: strict ? undefined : def.cert,
+    key: strict ? undefined : def.key,
     SNICallback: (servername, cb) => {
       const name = servername.toLowerCase();
       let ctx = exact.get(name);

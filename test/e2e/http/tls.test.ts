@@ -102,3 +102,11 @@ test('TLS to a server with verify required, ca-file and sni', async () => {
   const r = await get('a.test', '/tls/x');
   assert.equal(r.body, 'tls-backend sni=backend.test url=/tls/x');
 });
+
+test('a client that sends no SNI gets the first certificate (curl -k https://127.0.0.1/)', async () => {
+  // tls.Server ignores a `secureContext` option: the default certificate must come from
+  // `cert`/`key`, or a handshake without SNI fails with "handshake failure".
+  const r = await get('');
+  assert.equal(r.cn, 'a.test');
+  assert.match(r.body, /Server: plainA/);
+});
