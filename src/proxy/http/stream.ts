@@ -287,6 +287,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
           this.rec.status = 408;
           this.rec.requestLine = '<BADREQ>';
           this.rec.tq = -1;
+          this.countUnparsedRequest();
           this.sendRawAndClose(rawErrorResponse(408), 'c', 'R');
         } else this.closeClient();
         break;
@@ -503,6 +504,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     rec.termCause = 'C';
     rec.termPhase = 'R';
     rec.requestLine = '<BADREQ>';
+    this.countUnparsedRequest();
     this.finishTxn();
   }
 
@@ -700,8 +702,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     if (this.state === St.Head) {
-      // Client closed in the middle of a request head: CR-- with no status.
-      this.abort('C', 'R', -1);
+      // Client half-closed in the middle of a request head (or after only empty lines):
+      // HAProxy 2.6.12's H1 parser reports a truncated message, answers 400 and logs
+      // `-1/-1/-1/-1/0 400 0 - - CR-- ... "<BADREQ>"`, counted in ereq and hrsp_4xx.
+      // (A reset, no FIN, still ends in onClientClose without an answer.)
+      const rec = this.rec;
+      if (!this.req) { rec.requestLine = '<BADREQ>'; rec.tq = -1; }
+      rec.status = 400;
+      this.countUnparsedRequest();
+      this.sendRawAndClose(rawErrorResponse(400), 'C', 'R');
       return;
     }
     if (!this.reqDone) {
@@ -761,6 +770,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (this.state === St.Head && this.inBuf && this.inBuf.length > 0) {
       this.rec.status = 408;
       this.rec.requestLine = '<BADREQ>';
+      this.countUnparsedRequest();
       this.sendRawAndClose(rawErrorResponse(408), 'c', 'R');
     } else {
       this.closeClient();
@@ -1416,6 +1426,18 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.fail(502, cause, phase);
   }
 
+  /**
+   * An error answered by the HTTP/1 layer before any request was parsed (400, 408, a head cut
+   * by the client, an empty connection): HAProxy 2.6.12's H1 mux counts it as a request and a
+   * request error (req_tot, the request rate and ereq all grow; observed with `show stat`).
+   */
+  private countUnparsedRequest(): void {
+    const c = this.fe.feCounters;
+    c.reqTotal++;
+    c.requestRate.add();
+    c.errReq++;
+  }
+
   /** Invalid request (PR--): raw 400 (422 for `gzip, chunked`, as HAProxy's H1 parser) and close. */
   private badRequest(_buf: Buffer | null, _why: string, status = 400): void {
     const rec = this.rec;
@@ -1424,7 +1446,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (this.tStart) rec.tq = -1;
     }
     rec.status = status;
-    this.fe.feCounters.errReq++;
+    if (!this.req) this.countUnparsedRequest();
+    else this.fe.feCounters.errReq++;
     this.sendRawAndClose(rawErrorResponse(status), 'P', 'R');
   }
 
