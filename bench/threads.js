@@ -6,6 +6,7 @@
 //
 //   node bench/threads.js [--threads 1,2] [--rounds 3] [--duration 8] [--connections 50]
 //                         [--target fulcrum,haproxy] [--wrk-threads 2] [--backends 2] [--wait-quiet S]
+//                         [--mode proxy|return]
 //
 // Nothing is pinned: with nbthread 2 on a 2-core box the proxy needs both cores, so wrk and
 // nginx share them with it (see docs/internals/multi-core.md for what the numbers mean).
@@ -35,6 +36,9 @@ const CONNS = Number(arg('connections', '50'));
 const WRK_THREADS = Number(arg('wrk-threads', '2'));
 const BACKENDS = Number(arg('backends', '2'));
 const WAIT_QUIET = Number(arg('wait-quiet', '0'));
+// proxy: to nginx (the usual path); return: the frontend answers itself (http-request return),
+// so wrk and the proxy are the only busy processes and more of the box is left to the proxy.
+const MODE = arg('mode', 'proxy');
 
 /** Waits (up to maxS seconds) until other processes use < 10% of a core over 500 ms (as run.js --wait-quiet). */
 async function waitQuiet(maxS) {
@@ -60,7 +64,7 @@ defaults
     timeout http-keep-alive 300s
 frontend fe
     bind 127.0.0.1:${listen}
-    default_backend be
+${MODE === 'return' ? '    http-request return status 200 content-type text/plain string ok\n' : ''}    default_backend be
 backend be
     balance roundrobin
 ${backends.map((p, i) => `    server s${i + 1} 127.0.0.1:${p}`).join('\n')}
@@ -99,14 +103,11 @@ async function main() {
             const url = `http://127.0.0.1:${port}/`;
             if (WARMUP > 0) await runWrk({ url, connections: CONNS, threads: WRK_THREADS, seconds: WARMUP });
             const cpu0 = cpuMicros(proc.pid);
-            const sys0 = systemBusyMicros();
             const r = await runWrk({ url, connections: CONNS, threads: WRK_THREADS, seconds: DURATION });
             const cpu = cpuMicros(proc.pid) - cpu0;
-            // Busy time of the whole machine minus proxy and wrk: nginx + everything else.
-            const others = (systemBusyMicros() - sys0 - cpu - (r.wrk_cpu_us || 0)) / r.duration_us;
             const errors = Object.values(r.errors || {}).reduce((a, b) => a + b, 0);
-            (results[key] ||= []).push({ rps: r.rps, cpuPerReqUs: cpu / r.requests, cores: cpu / r.duration_us, p99: r.lat_us.p99, errors, others });
-            process.stderr.write(`round ${round + 1} ${key}: ${Math.round(r.rps)} req/s, proxy ${(cpu / r.duration_us).toFixed(2)} cores, nginx+others ${others.toFixed(2)} cores, ${errors} errors\n`);
+            (results[key] ||= []).push({ rps: r.rps, cpuPerReqUs: cpu / r.requests, cores: cpu / r.duration_us, p99: r.lat_us.p99, errors, wrkCores: (r.wrk_cpu_us || 0) / r.duration_us });
+            process.stderr.write(`round ${round + 1} ${key}: ${Math.round(r.rps)} req/s, proxy ${(cpu / r.duration_us).toFixed(2)} cores, wrk ${((r.wrk_cpu_us || 0) / r.duration_us).toFixed(2)} cores, ${errors} errors\n`);
           } finally {
             await stopProcess(proc);
             await sleep(200);
@@ -118,17 +119,19 @@ async function main() {
     await nginx.stop();
   }
   const cores = require('node:os').cpus().length;
-  console.log(`\n## nbthread scaling (${cores} CPUs, ${CONNS} keep-alive connections, wrk -t${WRK_THREADS}, ${BACKENDS} nginx backends, ${ROUNDS} x ${DURATION}s, medians; nothing pinned)\n`);
-  console.log('| target | req/s | vs nbthread 1 | proxy CPU (cores) | CPU us/req | nginx+other load (cores) | p99 ms | errors |');
+  console.log(`\n## nbthread scaling, mode ${MODE} (${cores} CPUs, ${CONNS} keep-alive connections, wrk -t${WRK_THREADS}, ${BACKENDS} nginx backends, ${ROUNDS} x ${DURATION}s, medians; nothing pinned)\n`);
+  // The ratio is taken per round (the rows of one round ran back to back), then the median:
+  // other load on a shared box moves whole rounds more than it moves their ratios.
+  console.log('| target | req/s | vs first nbthread (median of per-round ratios) | proxy CPU (cores) | CPU us/req | wrk CPU (cores) | p99 ms | errors |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const target of targets) {
     const base = results[`${target} nbthread ${THREADS[0]}`];
-    const baseRps = base ? median(base.map((x) => x.rps)) : NaN;
     for (const n of THREADS) {
       const rs = results[`${target} nbthread ${n}`];
       if (!rs) continue;
       const rps = median(rs.map((x) => x.rps));
-      console.log(`| ${target} nbthread ${n} | ${Math.round(rps)} | ${(rps / baseRps).toFixed(2)} | ${median(rs.map((x) => x.cores)).toFixed(2)} | ${median(rs.map((x) => x.cpuPerReqUs)).toFixed(1)} | ${median(rs.map((x) => x.others)).toFixed(2)} | ${(median(rs.map((x) => x.p99)) / 1000).toFixed(2)} | ${rs.reduce((a, x) => a + x.errors, 0)} |`);
+      const ratio = median(rs.map((x, i) => (base && base[i] ? x.rps / base[i].rps : NaN)));
+      console.log(`| ${target} nbthread ${n} | ${Math.round(rps)} | ${ratio === null ? '-' : ratio.toFixed(2)} (${rs.map((x, i) => (base && base[i] ? (x.rps / base[i].rps).toFixed(2) : '-')).join(', ')}) | ${median(rs.map((x) => x.cores)).toFixed(2)} | ${median(rs.map((x) => x.cpuPerReqUs)).toFixed(1)} | ${median(rs.map((x) => x.wrkCores)).toFixed(2)} | ${(median(rs.map((x) => x.p99)) / 1000).toFixed(2)} | ${rs.reduce((a, x) => a + x.errors, 0)} |`);
     }
   }
 }

@@ -82,8 +82,10 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
   if (inheritedListenFds !== undefined) env[LISTEN_FDS_ENV] = inheritedListenFds;
   const states = serverStates(instance);
   const started: Promise<void>[] = [];
+  let config: ThreadData['config'] = instance.config;
+  try { structuredClone(config); } catch { config = undefined; /* each thread parses the files again */ }
   for (let tid = 1; tid <= n; tid++) {
-    const data: ThreadData = { config: instance.config, options: instance.options, tid, layout, channel, states };
+    const data: ThreadData = { config, options: instance.options, tid, layout, channel, states };
     const worker = new Worker(join(__dirname, 'worker-thread.js'), { workerData: data, env, stdout: false, stderr: false });
     const t: ThreadInfo = { tid, threadId: worker.threadId, worker, ready: false, exited: false };
     threads.push(t);

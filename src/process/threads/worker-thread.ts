@@ -17,6 +17,9 @@ import { allListeners, proxyListeners } from '../../proxy/build';
 import { closeIdleStreams } from '../../proxy/http/stream';
 import { purgeIdle } from '../../proxy/reuse';
 import { threadRole } from './role';
+import { logPrefix, Diagnostics } from '../../config/diagnostics';
+import { parseFiles, expandConfigPaths } from '../../config/parser';
+import { validateConfig } from '../../config/validate';
 import { clearCounters } from '../../stats/commands';
 import { runForwarded, type CliRequest } from './cli-forward';
 import { installDataPlane } from './data-plane';
@@ -27,7 +30,8 @@ import type { SharedLayout } from './shared';
 const COORDINATOR_ONLY = new Set(['checks', 'runtime', 'resolvers', 'server-state', 'threads']);
 
 export interface ThreadData {
-  config: Config;
+  /** The coordinator's config, or undefined when it could not be cloned (then parsed again here). */
+  config: Config | undefined;
   options: InstanceOptions;
   tid: number;
   layout: SharedLayout;
@@ -49,9 +53,13 @@ async function main(): Promise<void> {
   const port = parentPort!;
   threadRole.role = 'worker';
   threadRole.tid = data.tid;
-  const instance = new Instance(data.config, data.options);
-  (instance as { pid: number }).pid = process.pid;
-  configureListenSockets(data.config.global);
+  // A bug in one connection must not take the thread (and the process) down: as run.ts does.
+  process.on('uncaughtException', (e) => {
+    process.stderr.write(`${logPrefix('alert')}internal error, please report: ${(e as Error).stack ?? String(e)}\n`);
+  });
+  const config = data.config ?? reparse(data.options.configFiles);
+  const instance = new Instance(config, data.options);
+  configureListenSockets(config.global);
   acceptGate.held = true;
   for (const s of allServices()) {
     if (COORDINATOR_ONLY.has(s.name)) continue;
@@ -100,6 +108,15 @@ async function main(): Promise<void> {
     }
   });
   port.postMessage({ type: 'ready', tid: data.tid, threadId });
+}
+
+/** The configuration read again from its files (the coordinator's copy was not cloneable). */
+function reparse(files: string[]): Config {
+  const diag = new Diagnostics();
+  const { config } = parseFiles(expandConfigPaths(files, diag), diag);
+  if (!config || diag.errorCount > 0) throw new Error('configuration could not be loaded in a thread');
+  validateConfig(config, diag);
+  return config;
 }
 
 /** Stops listening, lets in-flight work finish, then calls `done` (the coordinator bounds it). */
