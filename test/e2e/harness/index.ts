@@ -110,8 +110,12 @@ export class FulcrumProcess {
 
   /** Waits until stderr (or stdout) matches `re`. */
   async waitForOutput(re: RegExp, timeoutMs = 5000): Promise<RegExpMatchArray> {
-    // pollUntil only resolves with a truthy value, so the result is never null.
-    return pollUntil<RegExpMatchArray | null>(() => re.exec(this.stderr) ?? re.exec(this.stdout), `output matching ${re}\n--- stderr:\n${this.stderr}`, timeoutMs) as Promise<RegExpMatchArray>;
+    // The output at the time limit (not at the call) goes into the error, stdout included.
+    return pollUntil<RegExpMatchArray>(() => {
+      const m = re.exec(this.stderr) ?? re.exec(this.stdout);
+      if (!m) throw new Error(`\n--- stderr:\n${this.stderr}\n--- stdout:\n${this.stdout}`);
+      return m;
+    }, `output matching ${re}`, timeoutMs);
   }
 
   /** Sends a signal by PID. */
