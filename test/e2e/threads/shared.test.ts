@@ -302,3 +302,45 @@ listen be
 function threadConns(out: string): number[] {
   return [...out.matchAll(/conns=(\d+)/g)].map((x) => Number(x[1]));
 }
+
+test('nbthread 2 under master-worker: threads serve on the master sockets, a reload starts new threads; cpu-map is accepted and reported', { timeout: 60_000 }, async () => {
+  const a = await startHttpStub('a');
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    cpu-map auto:1/1-2 0-1
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+listen be
+    bind 127.0.0.1:${front}
+    server a 127.0.0.1:${a.port}
+`, { args: ['-W', '-db'], waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  try {
+    assert.match(fp.stderr, /'cpu-map' is accepted but not applied/);
+    const pidOf = async (): Promise<string> => /^Pid: (\d+)$/m.exec(await cliCommand(sock, 'show info'))?.[1] ?? '';
+    const first = await pidOf();
+    assert.notEqual(first, String(fp.pid), 'the stats socket is served by the worker');
+    assert.deepEqual((await seq(front, 10)).filter((s) => s !== 200), []);
+    fp.signal('SIGUSR2');
+    const second = await pollUntil(async () => {
+      try { const p = await pidOf(); return p && p !== first ? p : undefined; } catch { return undefined; }
+    }, 'a new worker answers on the stats socket', 15_000) as string;
+    assert.notEqual(second, first);
+    assert.deepEqual((await seq(front, 20)).filter((s) => s !== 200), []);
+    const out = await pollUntil(async () => {
+      const o = await cliCommand(sock, 'show threads');
+      const reqs = [...o.matchAll(/reqs=(\d+)/g)].map((m) => Number(m[1]));
+      return reqs.length === 2 && reqs[0] + reqs[1] >= 20 ? o : undefined;
+    }, 'show threads of the new worker') as string;
+    assert.match(out, new RegExp(`pid=${second} `));
+  } finally {
+    await fp.stop();
+    await a.close();
+  }
+});
