@@ -41,6 +41,10 @@ backend app
   try {
     await pollUntil(async () => /app,web2,.*,DOWN,/.test(await cliCommand(admin, 'show stat')), 'web2 DOWN', 8000);
     tmux('new-session', '-d', '-s', 'adm', '-x', '220', '-y', '40', `${process.execPath} ${BIN} top -s ${admin} -i 0.5`);
+    // Keep this private tmux server up when a session's top quits: otherwise the next
+    // new-session can reach the server while it exits ("server exited unexpectedly", seen in
+    // a full run). kill-server in finally still ends it.
+    tmux('set-option', '-s', 'exit-empty', 'off');
     await pollUntil(() => { const s = screen('adm'); return s.includes('app/web1') && s.includes('app/web2') && s.includes('app/BACKEND'); }, 'top shows the servers', 8000);
     const s0 = screen('adm');
     assert.match(s0, /app\/web1\s+UP\s+L[47]OK/);
