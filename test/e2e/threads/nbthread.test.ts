@@ -227,3 +227,33 @@ listen be
     }
   }, slow);
 });
+
+test('nbthread 2: set weight on the stats socket reaches every thread (exact 3:1 over the shared position)', { timeout: 60_000 }, async () => {
+  await withStubs(['a', 'b'], async ([a, b]) => {
+    const front = await freePort();
+    const { fp, sock } = await start(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+${DEFAULTS}
+listen be
+    bind 127.0.0.1:${front}
+    balance roundrobin
+    server a 127.0.0.1:${a.port} weight 10
+    server b 127.0.0.1:${b.port} weight 10
+`, front);
+    try {
+      assert.equal(await cliCommand(sock, 'set weight be/a 30'), '\n');
+      // The coordinator pushes the change at once; wait until a thread has it (its table rebuilt).
+      await pollUntil(async () => row(await cliCommand(sock, 'show stat'), 'be', 'a').weight === '30', 'weight 30');
+      // Warm-up requests: both threads have applied the pushed state before counting.
+      await load(front, 4, 2);
+      const [a0, b0] = [a.requests.length, b.requests.length];
+      // The table is a a b a: any 40 consecutive shared positions give exactly 30 + 10.
+      assert.deepEqual((await load(front, 40, 4)).filter((s) => s !== 200), []);
+      assert.deepEqual([a.requests.length - a0, b.requests.length - b0], [30, 10]);
+    } finally {
+      await fp.stop();
+    }
+  });
+});
