@@ -1,11 +1,12 @@
 /**
  * Helpers for e2e tests with real runtime API clients: the CLI-only fixture server
  * (cli-fixture-server.ts), socat, and hatop inside a detached tmux session. Every process is
- * stopped by PID (tmux sessions by their unique name, which we created).
+ * stopped by PID (tmux sessions by their private tmux server, which we created).
  */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pollUntil } from '../harness';
 
@@ -41,24 +42,36 @@ export function socat(path: string, command: string): string {
   return r.stdout;
 }
 
-/** A detached tmux session running `command`, 200x50. */
+/**
+ * A detached tmux session running `command`, 200x50, on its own tmux server (a private
+ * socket in a temp dir): the user's default server is shared with other test files and
+ * people, and it exits when its last session ends, so a new-session right after another
+ * test's kill-session could meet the exiting server ("server exited unexpectedly").
+ */
 export class TmuxSession {
   readonly name = `fulcrum-test-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'fulcrum-tmux-'));
+  private readonly socket = join(this.dir, 'tmux.sock');
 
   constructor(command: string) {
-    const r = spawnSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '200', '-y', '50', command], { encoding: 'utf8' });
+    const r = this.tmux('new-session', '-d', '-s', this.name, '-x', '200', '-y', '50', command);
     if (r.status !== 0) throw new Error(`tmux: ${r.stderr}`);
   }
 
+  private tmux(...args: string[]): SpawnSyncReturns<string> {
+    return spawnSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8', timeout: 5000 });
+  }
+
   capture(): string {
-    return spawnSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' }).stdout ?? '';
+    return this.tmux('capture-pane', '-p', '-t', this.name).stdout ?? '';
   }
 
   keys(...keys: string[]): void {
-    spawnSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+    this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
   kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
+    this.tmux('kill-server');
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
