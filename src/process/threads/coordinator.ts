@@ -13,7 +13,9 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { registerService, allServices, type Instance, type Service } from '../instance';
-import { acceptGate, LISTEN_FDS_ENV } from '../sockets';
+import { acceptGate, bindForMaster, LISTEN_FDS_ENV } from '../sockets';
+import { loadNative } from '../native';
+import { isFrontend, type BindConfig } from '../../config/model';
 import { buildProxies } from '../../proxy/build';
 import { emitAdminEvent } from '../../observe/events';
 import { logPrefix } from '../../config/diagnostics';
@@ -79,7 +81,8 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
   }
   const channel = `fulcrum-threads-${process.pid}-${Date.now()}`;
   const env: Record<string, string | undefined> = { ...process.env };
-  if (inheritedListenFds !== undefined) env[LISTEN_FDS_ENV] = inheritedListenFds;
+  const listenFds = inheritedListenFds ?? bindShared(instance);
+  if (listenFds !== undefined) env[LISTEN_FDS_ENV] = listenFds;
   const states = serverStates(instance);
   const started: Promise<void>[] = [];
   let config: ThreadData['config'] = instance.config;
@@ -191,6 +194,39 @@ interface RemoteListener {
   resume(): void;
   admitWaiting(): void;
   close(): Promise<void>;
+}
+
+/** Bind options that make takeListenFd leave binding to Node.js (src/process/sockets.ts). */
+const NODE_ONLY_OPTIONS = ['interface', 'namespace', 'transparent', 'tfo', 'mss', 'defer-accept'];
+
+/**
+ * Standalone: the binds that cannot be one SO_REUSEPORT socket per thread (unix/abns
+ * sockets, `noreuseport`, no native helper, options only Node.js applies) are bound once
+ * here, as the master does, and every thread dup()s them. Returns the $FULCRUM_LISTEN_FDS
+ * value, or undefined when every bind is per thread.
+ */
+function bindShared(instance: Instance): string | undefined {
+  const native = loadNative();
+  const reuse = processExt(instance.config.global).flags.noreuseport !== true;
+  const list: { proxy: string; cap: string; bind: BindConfig }[] = [];
+  for (const p of instance.config.proxies) {
+    if (!isFrontend(p) || p.disabled) continue;
+    for (const b of p.binds) {
+      const fam = b.address.family;
+      const ip = fam === 'ipv4' || fam === 'ipv6';
+      if (!ip && fam !== 'unix' && fam !== 'abns') continue;
+      const perThread = native !== undefined && ip && reuse && b.options.noreuseport !== true && !NODE_ONLY_OPTIONS.some((o) => b.options[o] !== undefined);
+      if (!perThread) list.push({ proxy: p.name, cap: p.cap, bind: b });
+    }
+  }
+  if (list.length === 0) return undefined;
+  const { fds, errors } = bindForMaster(list, new Map());
+  if (errors.length > 0) {
+    for (const e of errors) process.stderr.write(`${logPrefix('alert')}${e}\n`);
+    process.stderr.write(`${logPrefix('alert')}[fulcrum.main()] Some protocols failed to start their listeners! Exiting.\n`);
+    process.exit(1);
+  }
+  return JSON.stringify(Object.fromEntries(fds));
 }
 
 function merge(instance: Instance): void {

@@ -344,3 +344,43 @@ listen be
     await a.close();
   }
 });
+
+test('nbthread 2 with noreuseport and a unix socket bind: the sockets are bound once and every thread serves them', { timeout: 60_000 }, async () => {
+  const a = await startHttpStub('a');
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    noreuseport
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+listen be
+    bind 127.0.0.1:${front}
+    bind {{DIR}}/fe.sock
+    server a 127.0.0.1:${a.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  try {
+    assert.deepEqual((await seq(front, 30)).filter((s) => s !== 200), []);
+    const viaUnix = async (): Promise<number> => new Promise((res) => {
+      const r = http.request({ socketPath: join(fp.dir, 'fe.sock'), path: '/', agent: false }, (resp) => { resp.resume(); resp.on('end', () => res(resp.statusCode ?? 0)); });
+      r.on('error', () => res(-1));
+      r.end();
+    });
+    const st: number[] = [];
+    for (let i = 0; i < 30; i++) st.push(await viaUnix());
+    assert.deepEqual(st.filter((s) => s !== 200), []);
+    const reqs = await pollUntil(async () => {
+      const r = [...(await cliCommand(sock, 'show threads')).matchAll(/reqs=(\d+)/g)].map((m) => Number(m[1]));
+      return r.length === 2 && r[0] + r[1] >= 60 ? r : undefined;
+    }, 'show threads') as number[];
+    assert.ok(reqs[0] > 0 && reqs[1] > 0, `both threads serve the shared sockets: ${reqs}`);
+  } finally {
+    await fp.stop();
+    await a.close();
+  }
+});
