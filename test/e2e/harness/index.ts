@@ -169,6 +169,15 @@ export async function startFulcrum(config: string, opts: StartOptions = {}): Pro
   try {
     if (opts.waitPort !== undefined) await pollUntil(() => fp.running && canConnect(opts.waitPort!), `port ${opts.waitPort}\n${fp.stderr}`, 8000);
     if (opts.waitSocket !== undefined) await pollUntil(() => fp.running && canConnectPath(opts.waitSocket!.replaceAll('{{DIR}}', dir)), `socket ${opts.waitSocket}\n${fp.stderr}`, 8000);
+    // The frontends accept before the stats sockets are bound (services start in order), so a
+    // test that waited for its port and then talks to the CLI raced the bind (ENOENT on a
+    // busy machine). When the caller waits for readiness, wait for those sockets too.
+    if (opts.waitPort !== undefined || opts.waitSocket !== undefined) {
+      for (const m of config.matchAll(/^\s*stats socket \{\{DIR\}\}(\/\S+)/gm)) {
+        const path = dir + m[1];
+        await pollUntil(() => fp.running && canConnectPath(path), `stats socket ${path}`, 8000);
+      }
+    }
   } catch (e) {
     await fp.stop();
     throw e;
