@@ -67,6 +67,8 @@ export function forwardStreamCommands(workers: () => Worker[]): void {
     if (!parts.length) return undefined;
     return parts.some((p) => p === '') ? '' : NO_SUCH;
   });
+  // Stick tables: each thread holds a copy (stick-sync.ts); clearing must reach them all.
+  wrap(['clear', 'table'], (own, parts) => (own !== '' ? own : parts.length ? '' : undefined));
   // Validation (permission, server name) answered by the coordinator; then every thread kills.
   wrap(['shutdown', 'sessions', 'server'], (own, parts) => (own !== '' ? own : parts.length ? '' : undefined));
 }

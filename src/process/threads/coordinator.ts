@@ -23,6 +23,7 @@ import { processExt } from '../keywords';
 import { threadRole } from './role';
 import { findCliCommand, type CliHandler } from '../../runtime/registry';
 import { forwardStreamCommands, onCliReply, type CliReply } from './cli-forward';
+import { installStickSync } from './stick-sync';
 import { createLayout, serverSlot, type SharedLayout } from './shared';
 import { shareNumber } from './data-plane';
 import { mergeSnapshots, procState, serverStates, type ThreadSnap } from './sync';
@@ -140,6 +141,8 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
     };
   }
   forwardStreamCommands(() => threads.filter((t) => !t.exited).map((t) => t.worker));
+  // The coordinator keeps a copy of the stick tables too: `show table` and `set table`.
+  installStickSync(channel);
   // Threads serve once the coordinator released the gate (privileges dropped in run.ts).
   let held = acceptGate.held;
   Object.defineProperty(acceptGate, 'held', {

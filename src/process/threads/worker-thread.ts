@@ -22,6 +22,7 @@ import { parseFiles, expandConfigPaths } from '../../config/parser';
 import { validateConfig } from '../../config/validate';
 import { clearCounters } from '../../stats/commands';
 import { runForwarded, type CliRequest } from './cli-forward';
+import { installStickSync } from './stick-sync';
 import { installDataPlane } from './data-plane';
 import { applyProcState, applyServerStates, snapThread, type ProcState, type ServerState } from './sync';
 import type { SharedLayout } from './shared';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   sessions.allocStreamId = () => alloc() + data.tid * 0x10;
   applyServerStates(instance, data.states);
   const stopDataPlane = installDataPlane(instance, data.layout, data.channel);
+  installStickSync(data.channel);
   const report = (): void => port.postMessage({ type: 'stats', snap: snapThread(instance, data.tid) });
   const timer = setInterval(report, 100);
   port.on('message', (m: ToThread) => {

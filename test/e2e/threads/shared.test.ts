@@ -384,3 +384,62 @@ listen be
     await a.close();
   }
 });
+
+test('nbthread 2: stick tables are kept in step across threads (stick on src, sc_http_req_cnt, show table)', { timeout: 60_000 }, async () => {
+  const a = await startHttpStub('a');
+  const b = await startHttpStub('b');
+  const front = await freePort();
+  const fp = await startFulcrum(`
+global
+    nbthread 2
+    stats socket {{DIR}}/stats.sock level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:${front}
+    stick-table type ip size 1k expire 1m store http_req_cnt
+    http-request track-sc0 src
+    http-request deny deny_status 429 if { sc_http_req_cnt(0) gt 20 }
+    default_backend be
+backend be
+    balance roundrobin
+    # server_id listed explicitly: Fulcrum's stick module stores only the listed types.
+    stick-table type ip size 1k expire 1m store server_id
+    stick on src
+    server a 127.0.0.1:${a.port}
+    server b 127.0.0.1:${b.port}
+`, { waitSocket: '{{DIR}}/stats.sock', waitPort: front });
+  const sock = join(fp.dir, 'stats.sock');
+  try {
+    // Sequential requests on new connections: whichever thread takes them, the client
+    // (127.0.0.1) sticks to the first server chosen.
+    const first = await seq(front, 10);
+    assert.deepEqual(first.filter((s) => s !== 200), []);
+    const counts = [a.requests.length, b.requests.length];
+    assert.ok(counts.includes(0) && counts.includes(10), `one server took all 10: ${counts}`);
+    // The request counter is process-wide: the 21st request and later are denied whatever
+    // thread counts them (10 above + 10 here = 20 allowed).
+    const next = await seq(front, 14);
+    assert.deepEqual(next.slice(0, 10), Array(10).fill(200));
+    assert.deepEqual(next.slice(11), [429, 429, 429]);
+    const th = await pollUntil(async () => {
+      const r = [...(await cliCommand(sock, 'show threads')).matchAll(/reqs=(\d+)/g)].map((m) => Number(m[1]));
+      return r.length === 2 && r[0] + r[1] >= 24 ? r : undefined;
+    }, 'show threads') as number[];
+    assert.ok(th[0] > 0 && th[1] > 0, `both threads served: ${th}`);
+    // The coordinator's copy answers show table.
+    await pollUntil(async () => /key=127\.0\.0\.1 .*http_req_cnt=2[34]/.test(await cliCommand(sock, 'show table fe')), 'show table fe counts every thread');
+    assert.match(await cliCommand(sock, 'show table be'), /key=127\.0\.0\.1 .*server_id=\d/);
+    // clear table reaches every thread: the client is allowed again.
+    assert.equal(await cliCommand(sock, 'clear table fe'), '\n');
+    await pollUntil(async () => !(await cliCommand(sock, 'show table fe')).includes('key='), 'table fe empty');
+    assert.deepEqual(await seq(front, 4), [200, 200, 200, 200]);
+  } finally {
+    await fp.stop();
+    await a.close();
+    await b.close();
+  }
+});
