@@ -24,6 +24,7 @@ import { threadRole } from './role';
 import { findCliCommand, type CliHandler } from '../../runtime/registry';
 import { forwardStreamCommands, onCliReply, type CliReply } from './cli-forward';
 import { installStickSync } from './stick-sync';
+import { reportObservedError } from '../../checks/observe';
 import { createLayout, serverSlot, type SharedLayout } from './shared';
 import { shareNumber } from './data-plane';
 import { mergeSnapshots, procState, serverStates, type ThreadSnap } from './sync';
@@ -94,11 +95,15 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
     const t: ThreadInfo = { tid, threadId: worker.threadId, worker, ready: false, exited: false };
     threads.push(t);
     started.push(new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: { type: string; snap?: ThreadSnap; message?: string }) => {
+      worker.on('message', (m: { type: string; snap?: ThreadSnap; message?: string; pi?: number; si?: number; kind?: string }) => {
         if (m.type === 'ready') { t.ready = true; resolve(); }
         else if (m.type === 'stats' && m.snap) { t.snap = m.snap; merge(instance); }
         else if (m.type === 'error') reject(new Error(m.message));
         else if (m.type === 'cli-reply') onCliReply(m as unknown as CliReply);
+        else if (m.type === 'observe') {
+          const srv = instance.proxies[m.pi ?? -1]?.servers[m.si ?? -1];
+          if (srv) reportObservedError(srv, m.kind as Parameters<typeof reportObservedError>[1]);
+        }
       });
       worker.on('error', (e) => reject(e));
       worker.on('exit', (code) => {

@@ -26,6 +26,7 @@ import { installStickSync } from './stick-sync';
 import { installDataPlane } from './data-plane';
 import { applyProcState, applyServerStates, snapThread, type ProcState, type ServerState } from './sync';
 import type { SharedLayout } from './shared';
+import type { Server } from '../../proxy/server';
 
 /** Services that only the coordinator runs. */
 const COORDINATOR_ONLY = new Set(['checks', 'runtime', 'resolvers', 'server-state', 'threads']);
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   applyServerStates(instance, data.states);
   const stopDataPlane = installDataPlane(instance, data.layout, data.channel);
   installStickSync(data.channel);
+  forwardObservations(instance, port);
   const report = (): void => port.postMessage({ type: 'stats', snap: snapThread(instance, data.tid) });
   const timer = setInterval(report, 100);
   port.on('message', (m: ToThread) => {
@@ -110,6 +112,23 @@ async function main(): Promise<void> {
     }
   });
   port.postMessage({ type: 'ready', tid: data.tid, threadId });
+}
+
+/**
+ * Passive checks (`observe`): the data plane reports through checks/observe.ts, whose state
+ * lives with the health checks in the coordinator; servers without `observe` cost nothing.
+ */
+function forwardObservations(instance: Instance, port: NonNullable<typeof parentPort>): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const obs = require('../../checks/observe') as Record<string, unknown>;
+  const send = (server: Server, kind: string): void => {
+    if (server.cfg.options.observe === undefined) return;
+    const pi = instance.proxies.indexOf(server.backend);
+    const si = server.backend.servers.indexOf(server);
+    if (pi >= 0 && si >= 0) port.postMessage({ type: 'observe', pi, si, kind });
+  };
+  obs.reportObservedError = send;
+  obs.reportObservedSuccess = (server: Server, layer: 'layer4' | 'layer7'): void => send(server, layer === 'layer4' ? 'L4_OK' : 'HTTP_OK');
 }
 
 /** The configuration read again from its files (the coordinator's copy was not cloneable). */
