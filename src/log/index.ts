@@ -13,6 +13,7 @@ import { levelCode } from './levels';
 import { renderLogFormat } from './format';
 import { dispatch, logRuntime, proxyLogState } from './runtime';
 import { adminEventStderr } from './stderr';
+import { dateMs } from './dates';
 
 export { printStderr, formatStderr, type StderrLabel } from './stderr';
 export { DEFAULT_LOG_TAG } from './runtime';
@@ -101,6 +102,26 @@ export function logStream(instance: Instance, frontend: Proxy, rec: StreamRecord
     dispatch(st.loggers, level, st.identity, line, sd);
   } catch {
     // Logging must never break a stream; a rendering bug loses one line, not the process.
+  }
+}
+
+/**
+ * A connection that failed before it became a stream (TLS handshake): HAProxy's embryonic
+ * session line `src:port [accept date] frontend/listener: message` (session_build_err_string),
+ * at `info` (`err` with log-separate-errors), only when the frontend has a log format, as
+ * HAProxy. `dontlognull` hides the connections closed before the handshake ended (`empty`:
+ * HAProxy's SSL_EMPTY/SSL_ABORT), not the failed handshakes. Never throws.
+ */
+export function logEmbryonic(instance: Instance, frontend: Proxy, src: string, srcPort: number, acceptMs: number, listenerName: string, message: string, empty: boolean): void {
+  try {
+    const st = proxyLogState(instance, frontend);
+    if (st.loggers.length === 0 || !st.format) return;
+    const opts = frontend.cfg.options;
+    if (empty && opts.dontlognull) return;
+    const level = opts['log-separate-errors'] ? LOG_ERR : LOG_INFO;
+    dispatch(st.loggers, level, st.identity, `${src}:${srcPort} [${dateMs(acceptMs)}] ${frontend.name}/${listenerName}: ${message}`);
+  } catch {
+    // never throw into the listener
   }
 }
 

@@ -16,6 +16,7 @@ import { HttpStream } from './http/stream';
 import { TcpStream } from './tcp/stream';
 import { parseProxyHeader, type ProxyAddresses } from './proxy-protocol';
 import { emitAdminEvent } from '../observe/events';
+import { logEmbryonic } from '../log';
 import { acceptGate, takeListenFd } from '../process/sockets';
 import { tcpConnectionGate, tcpSessionGate } from './tcp/gate';
 
@@ -38,9 +39,27 @@ export class Listener {
     if (bind.options.ssl === true) {
       // TLS termination: the stream starts once the handshake is done; the socket stays
       // paused (no 'data' listener yet) until the stream attaches.
-      const opts = { ...bindTlsOptions(bind), allowHalfOpen: true, handshakeTimeout: frontend.cfg.timeouts.client ?? 60_000 };
-      const ts = tls.createServer(opts, (sock) => { sock.pause(); this.onConnection(sock); });
-      ts.on('tlsClientError', () => { frontend.feCounters.errReq++; });
+      // allowHalfOpen only once the handshake is done: with it during the handshake, a client
+      // FIN is never reported (the connection waits for the handshake timeout, then stays in
+      // CLOSE-WAIT: Node does not close a half-open TLS socket whose handshake failed).
+      const opts = { ...bindTlsOptions(bind), allowHalfOpen: false, handshakeTimeout: frontend.cfg.timeouts.client ?? 60_000 };
+      const ts = tls.createServer(opts, (sock) => { sock.allowHalfOpen = true; sock.pause(); this.onConnection(sock); });
+      // Failed handshakes are logged as HAProxy's embryonic sessions (`fe/1: SSL handshake
+      // failure`). The raw socket is the TLS socket's _parent; its peer address and accept
+      // time are taken at accept (a reset socket no longer knows its peer).
+      ts.on('connection', (raw: net.Socket & { fcAcceptMs?: number }) => { void raw.remoteAddress; raw.fcAcceptMs = Date.now(); });
+      ts.on('tlsClientError', (err: NodeJS.ErrnoException, sock: tls.TLSSocket) => {
+        frontend.feCounters.errReq++;
+        const raw = (sock as unknown as { _parent?: net.Socket & { fcAcceptMs?: number } })._parent;
+        const code = err?.code;
+        const empty = code === 'ECONNRESET' || code === 'EPIPE';
+        const msg = empty ? 'Connection closed during SSL handshake'
+          : code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'Timeout during SSL handshake' : 'SSL handshake failure';
+        const name = typeof bind.options.name === 'string' ? bind.options.name : String(frontend.cfg.binds.indexOf(bind) + 1);
+        logEmbryonic(instance, frontend, raw?.remoteAddress ?? sock.remoteAddress ?? '-', raw?.remotePort ?? sock.remotePort ?? 0, raw?.fcAcceptMs ?? Date.now(), name, msg, empty);
+        sock.destroy();
+        raw?.destroy();
+      });
       this.server = ts;
     } else {
       this.server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, (sock) => this.onConnection(sock));
