@@ -69,8 +69,12 @@ test('-p in the foreground: the pidfile holds the server\'s own PID; -db overrid
   const pidfile = join(dir, 'fg.pid');
   const fp = await startFulcrum(config(port, '    daemon'), { args: ['-db', '-p', pidfile], waitPort: port, dir });
   try {
-    await pollUntil(() => existsSync(pidfile), 'pidfile', 5000);
-    assert.equal(Number(readFileSync(pidfile, 'utf8').trim()), fp.pid);
+    // The file exists (empty) an instant before its PID is written: wait for a whole line.
+    const text = await pollUntil(() => {
+      const t = existsSync(pidfile) ? readFileSync(pidfile, 'utf8') : '';
+      return /^\d+\n$/.test(t) ? t : undefined;
+    }, 'pidfile with a PID', 5000);
+    assert.equal(Number(text!.trim()), fp.pid);
     assert.ok(fp.running, 'still in the foreground despite `daemon`');
   } finally {
     await fp.stop();
