@@ -98,8 +98,9 @@ test('-c on the stock example: rejected for the missing _haproxy user exactly li
 });
 
 test('-c on the stock example with its user and group present: valid for both', async (t) => {
-  // A dedicated account, so that tests running alongside never see a _haproxy user appear.
-  const name = '_fulcrumtest';
+  // A dedicated account, so that tests running alongside never see a _haproxy user appear;
+  // the PID in the name keeps another suite on the same machine from racing on it.
+  const name = `_fulcrumtest${process.pid}`;
   if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/useradd')) {
     t.skip('needs root and useradd to create a temporary account');
     return;

@@ -16,8 +16,9 @@ import { ROOT, freePorts, startFulcrum, startHttpStub, httpGet, pollUntil, tempD
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 // The stock example's account is _haproxy; a dedicated name keeps tests that run alongside
-// (test/e2e/config expects no _haproxy, and creates _fulcrumtest) unaffected.
-const USER = '_fulcrumproc';
+// (test/e2e/config expects no _haproxy, and creates its own account) unaffected. The PID in
+// the name keeps two suites on one machine from deleting each other's account mid-test.
+const USER = `_fulcrumproc${process.pid}`;
 let createdUser = false;
 let uid = -1;
 let gid = -1;
