@@ -146,7 +146,9 @@ registerService({
     instance.stopping = true;
     for (const px of instance.proxies) {
       const ls = proxyListeners(px);
-      if (ls.length && px.isFrontend) {
+      // HAProxy 2.6.12 prints the line for every proxy on soft stop, backends included
+      // (observed: 'Proxy main stopped ...' then 'Proxy static stopped (... FE: 0, BE: 0).').
+      if (px.isFrontend ? ls.length > 0 : px.state !== 'stopped') {
         emitAdminEvent('warning', `Proxy ${px.name} stopped (cumulated conns: FE: ${px.feCounters.total}, BE: ${px.beCounters.total}).`, px.name);
       }
       await Promise.all(ls.map((l) => l.close()));

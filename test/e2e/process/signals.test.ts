@@ -89,6 +89,9 @@ test('SIGUSR1 soft stop: no new connection, the in-flight slow request completes
     assert.equal(r.body, 'done');
     const ex = await fp.waitExit(5000);
     assert.equal(ex.code, 0);
+    // As HAProxy 2.6.12: one line per proxy, the backend too.
+    assert.match(fp.stderr, /Proxy main stopped \(cumulated conns: FE: \d+, BE: 0\)\./);
+    assert.match(fp.stderr, /Proxy app stopped \(cumulated conns: FE: 0, BE: 1\)\./);
   } finally {
     await fp.stop();
     await stub.close();
