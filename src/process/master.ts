@@ -146,10 +146,15 @@ function uptime(ms: number): string {
 }
 
 function exitText(code: number | null, signal: NodeJS.Signals | null): { code: number; text: string } {
+  const names: Record<string, string> = { SIGTERM: 'Terminated', SIGKILL: 'Killed', SIGINT: 'Interrupt', SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGUSR1: 'User defined signal 1', SIGUSR2: 'User defined signal 2', SIGHUP: 'Hangup' };
   if (signal) {
     const num = (osConstants.signals as Record<string, number>)[signal] ?? 0;
-    const names: Record<string, string> = { SIGTERM: 'Terminated', SIGKILL: 'Killed', SIGINT: 'Interrupt', SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGUSR1: 'User defined signal 1', SIGUSR2: 'User defined signal 2', SIGHUP: 'Hangup' };
     return { code: 128 + num, text: names[signal] ?? signal };
+  }
+  // HAProxy names a status above 128 by its signal (a worker's SIGTERM exit is 143).
+  if (code !== null && code > 128) {
+    const sig = Object.entries(osConstants.signals as Record<string, number>).find(([, n]) => n === code - 128)?.[0];
+    if (sig && names[sig]) return { code, text: names[sig] };
   }
   return { code: code ?? 0, text: 'Exit' };
 }

@@ -168,7 +168,9 @@ function installSignals(instance: Instance): void {
   if (signalsInstalled) return;
   signalsInstalled = instance;
   process.on('SIGUSR1', () => void softStop(instance));
-  process.on('SIGTERM', () => void hardStop(instance, 0));
+  // A worker of a master exits 143 on SIGTERM: HAProxy 2.6.12's master then says 'Current
+  // worker (N) exited with code 143 (Terminated)'; a standalone process exits 0.
+  process.on('SIGTERM', () => void hardStop(instance, isWorkerProcess() ? 143 : 0));
   process.on('SIGINT', () => void hardStop(instance, 0));
   process.on('SIGTTOU', () => pauseListeners(instance));
   process.on('SIGTTIN', () => resumeListeners(instance));

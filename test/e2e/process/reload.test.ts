@@ -168,6 +168,11 @@ test('a reload with a broken config keeps the old worker serving and reports the
     assert.match(fixed!.master, /master\s+2 \[failed: 1\]/);
     assert.match(await cliCommand(msock, 'prompt\nquit'), /master> /);
     assert.equal((await httpGet(front)).status, 200);
+    // SIGTERM to the master: the worker's status is reported as HAProxy 2.6.12 does.
+    fp.signal('SIGTERM');
+    await fp.waitExit(5000);
+    assert.match(fp.stderr, new RegExp(`Current worker \\(${fixed!.current[0]}\\) exited with code 143 \\(Terminated\\)`));
+    assert.match(fp.stderr, /All workers exited\. Exiting\.\.\. \(0\)/);
   } finally {
     await fp.stop();
     await a.close();
