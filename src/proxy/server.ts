@@ -306,8 +306,13 @@ export class Server {
 
   /** Sets the user weight (0..256) and recomputes the effective weight. */
   setWeight(w: number): void {
+    const usable = (): number => this.backend.servers.reduce((n, s) => n + (s.isUsable ? 1 : 0), 0);
+    const before = usable();
     this.uweight = w;
     this.eweight = w;
+    // HAProxy 2.6.12: a weight change that leaves no usable server (e.g. `set weight b/s 0`
+    // on the last one) logs `backend b has no server available!`.
+    if (before > 0 && usable() === 0) this.backend.reportNoServer();
     this.changed();
   }
 
