@@ -705,7 +705,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       // Client half-closed in the middle of a request head (or after only empty lines):
       // HAProxy 2.6.12's H1 parser reports a truncated message, answers 400 and logs
       // `-1/-1/-1/-1/0 400 0 - - CR-- ... "<BADREQ>"`, counted in ereq and hrsp_4xx.
-      // (A reset, no FIN, still ends in onClientClose without an answer.)
+      // (A reset, no FIN, ends in onClientClose: same log line, no answer.)
       const rec = this.rec;
       if (!this.req) { rec.requestLine = '<BADREQ>'; rec.tq = -1; }
       rec.status = 400;
@@ -742,6 +742,16 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (this.srv) { this.srv.fcOwner = null; this.srv.destroy(); this.srv = null; }
       this.finishTxn();
       this.destroy();
+      return;
+    }
+    if (this.state === St.Head && !this.req) {
+      // Reset (no FIN) in the middle of a head: HAProxy 2.6.12 logs it like the FIN case,
+      // `400 ... CR-- "<BADREQ>"` (observed), though nothing can be sent any more.
+      const rec = this.rec;
+      rec.requestLine = '<BADREQ>';
+      rec.tq = -1;
+      this.countUnparsedRequest();
+      this.abort('C', 'R', 400);
       return;
     }
     // Client disappeared before we finished: CD-- (data phase) or CH/CR.
