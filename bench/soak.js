@@ -10,7 +10,7 @@
  * server` (HAProxy does the same without `option abortonclose`), so some normal requests get
  * a queue-timeout 503 (sQ--): counted apart from errors.
  *
- *   node bench/soak.js --minutes 2
+ *   node bench/soak.js --minutes 2 [--conc 32] [--kinds 0,3]   (kinds: indexes in KINDS)
  */
 'use strict';
 const net = require('node:net');
@@ -22,6 +22,7 @@ const { spawn } = require('node:child_process');
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
 const MINUTES = Math.min(opt('minutes', 10), 10);
+const KIND_SET = (() => { const i = args.indexOf('--kinds'); return i >= 0 ? args[i + 1].split(',').map(Number) : null; })();
 const CONC = opt('conc', 32);
 const ROOT = path.resolve(__dirname, '..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -69,13 +70,17 @@ const noteErr = (w) => { stats.errors++; stats.why[w] = (stats.why[w] || 0) + 1;
 function normal(port) {
   return new Promise((res) => {
     const s = net.connect(port, '127.0.0.1'); let left = 10; let got = '';
-    const t = setTimeout(() => { noteErr(`timeout after ${10 - left} answers: ${JSON.stringify(got.slice(0, 60))}`); s.destroy(); res(); }, 5000);
+    // 5 s per request (a request may wait up to `timeout queue` in the backend queue).
+    const onTimeout = () => { noteErr(`no answer in 5 s after ${10 - left} answers: ${JSON.stringify(got.slice(0, 60))}`); s.destroy(); res(); };
+    let t = setTimeout(onTimeout, 5000);
     s.on('connect', () => s.write('GET /ok HTTP/1.1\r\nHost: a\r\n\r\n'));
     s.on('data', (d) => {
       got += d;
       while (got.includes('\r\n\r\nok')) {
         got = got.slice(got.indexOf('\r\n\r\nok') + 6); stats.ok++;
         if (--left === 0) { clearTimeout(t); s.end(); res(); return; }
+        clearTimeout(t);
+        t = setTimeout(onTimeout, 5000);
         s.write('GET /ok HTTP/1.1\r\nHost: a\r\n\r\n');
       }
     });
@@ -112,10 +117,13 @@ const KINDS = [
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-soak-'));
   const sock = path.join(dir, 'stats');
   const cfg = path.join(dir, 'soak.cfg');
+  const logCfg = process.env.SOAK_LOG ? '    log stderr format raw local0\n' : '';
   fs.writeFileSync(cfg, `global
     stats socket ${sock} level admin
-defaults
+${logCfg}defaults
     mode http
+    log global
+    option httplog
     timeout connect 1s
     timeout client 2s
     timeout server 2s
@@ -138,7 +146,7 @@ backend be
     let nextReport = t0 + 60000;
     const worker = async () => {
       while (Date.now() < end) {
-        const k = n++ % KINDS.length;
+        const k = KIND_SET ? KIND_SET[n++ % KIND_SET.length] : n++ % KINDS.length;
         await KINDS[k](front, n % 2 === 0);
       }
     };
