@@ -302,6 +302,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
         this.attempt?.onTimeout();
         break;
       case 'turnaround':
+        // HAProxy 2.6.12 counts the retries' turn-around in Tw (its queue date is taken again
+        // for each attempt): a refused server with retries 3 logs `0/3005/-1/-1/3005`.
+        if (this.tHeadDone) this.rec.tw = Math.round(performance.now() - this.tHeadDone);
         this.startConnect();
         break;
       default:
