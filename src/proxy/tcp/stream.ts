@@ -433,8 +433,10 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     }
     rec.actconn = this.instance.actconn;
     rec.feconn = fe.feCounters.cur;
-    rec.beconn = be ? be.beCounters.cur + 1 : 0;
-    rec.srvconn = srv ? srv.curConns + 1 : 0;
+    // Counted after this stream released the backend and server, as HAProxy 2.6.12 logs
+    // them (tcplog of a lone connection: `1/1/0/0/0`), like the HTTP stream.
+    rec.beconn = be ? be.beCounters.cur : 0;
+    rec.srvconn = srv ? srv.curConns : 0;
     rec.backendQueue = be?.queueLength ?? 0;
     rec.srvQueue = srv?.queueLength ?? 0;
     logStream(this.instance, fe, rec);
