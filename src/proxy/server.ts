@@ -263,6 +263,8 @@ export class Server {
     if (!wasMaint && nowMaint) {
       this.lastChange = now;
       if (this.isRunning) {
+        // 2.6.12 counts it as a DOWN transition (chkdown 1 after disable/enable server).
+        this.downTransitions++;
         const { active, backup } = this.survivors();
         emitAdminEvent('notice', `${p} is going DOWN for maintenance. ${active} active and ${backup} backup servers left.${active === 0 && backup > 0 ? ' Running on backup.' : ''} ${this.curConns} sessions active, 0 requeued, ${this.queueLength} remaining in queue.`, this.backend.name);
         if (active === 0 && backup === 0) this.backend.reportNoServer();
