@@ -56,9 +56,20 @@ export function stickTables(instance?: Instance): Map<string, StickTable> {
   if (instance && tablesFor !== instance) {
     tablesFor = instance;
     const next = new Map<string, StickTable>();
+    // Tables used by `stick on|match|store-*` rules store the server id implicitly, as
+    // HAProxy does (the rule would otherwise never stick).
+    const persistent = new Set<string>();
     for (const p of instance.config.proxies) {
-      const cfg = p.ext.stickTable as StickTable['cfg'] | undefined;
-      if (cfg) next.set(p.name, new StickTable(p.name, cfg));
+      const rules = p.ext.stickRules as { table?: string }[] | undefined;
+      for (const r of rules ?? []) persistent.add(r.table ?? p.name);
+    }
+    for (const p of instance.config.proxies) {
+      let cfg = p.ext.stickTable as StickTable['cfg'] | undefined;
+      if (!cfg) continue;
+      if (persistent.has(p.name) && !cfg.store.some((d) => d.type === 'server_id')) {
+        cfg = { ...cfg, store: [...cfg.store, { type: 'server_id' }] };
+      }
+      next.set(p.name, new StickTable(p.name, cfg));
     }
     tables = next;
   }

@@ -58,3 +58,32 @@ test('set table moves the client; clear table lets the balancer choose again', a
   const next = (await httpGet(front, '/')).body.match(/Server: (\w+)/)![1];
   assert.match(await cliCommand(sock, 'show table b'), new RegExp(`server_key=${next}\\n`));
 });
+
+test('stick on works without an explicit store server_id (HAProxy stores it implicitly)', async () => {
+  const [q0, q1, q2] = await freePorts(3);
+  const local = [await startHttpStub('t1', q1), await startHttpStub('t2', q2)];
+  const f2 = await startFulcrum(`
+defaults
+  mode http
+  timeout client 5s
+  timeout server 5s
+  timeout connect 1s
+frontend f
+  bind 127.0.0.1:${q0}
+  default_backend b
+backend b
+  balance roundrobin
+  stick-table type ip size 1k expire 1m
+  stick on src
+  server t1 127.0.0.1:${q1}
+  server t2 127.0.0.1:${q2}
+`, { waitPort: q0 });
+  try {
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push((await httpGet(q0, '/')).body.match(/Server: (\w+)/)![1]);
+    assert.equal(new Set(seen).size, 1, `all on one server: ${seen}`);
+  } finally {
+    await f2.stop();
+    for (const s of local) await s.close();
+  }
+});
