@@ -53,7 +53,12 @@ function stateOf(kind: StatKind, status: string): string {
 }
 
 /** What the exporter's query string selects (`?scope=global&scope=server&no-maint`). */
-export interface PromQuery { scopes: Set<string>; noMaint: boolean }
+export interface PromQuery {
+  scopes: Set<string>;
+  noMaint: boolean;
+  /** A `scope=` value that is not a scope or not decodable: 2.6.12 answers 400. */
+  invalid?: boolean;
+}
 
 /**
  * Parses the request URI's query as the 2.6 exporter does: `scope=` may repeat (global,
@@ -65,16 +70,19 @@ export function parsePromQuery(uri: string | undefined): PromQuery {
   const q = uri === undefined ? '' : uri.slice(uri.indexOf('?') + 1 || uri.length);
   let scopes: Set<string> | undefined;
   let noMaint = false;
+  let invalid = false;
   for (const part of q.split('&')) {
     if (part === 'no-maint') noMaint = true;
     else if (part.startsWith('scope=')) {
       scopes ??= new Set();
-      const v = decodeURIComponent(part.slice(6));
+      let v: string;
+      try { v = decodeURIComponent(part.slice(6)); } catch { invalid = true; continue; }
       if (v === '*') for (const a of all) scopes.add(a);
       else if (all.includes(v)) scopes.add(v);
+      else if (v !== '') invalid = true;
     }
   }
-  return { scopes: scopes ?? new Set(all), noMaint };
+  return { scopes: scopes ?? new Set(all), noMaint, ...(invalid ? { invalid } : {}) };
 }
 
 const KIND_SCOPE: Partial<Record<StatKind, string>> = { F: 'frontend', B: 'backend', S: 'server' };

@@ -13,6 +13,8 @@ import type { Proxy } from '../proxy';
 import type { ParsedHead } from './parser';
 import type { StreamRecord, TermCause, TermPhase } from '../stream-record';
 import type { SampleContext } from '../../sample/context';
+import { errorResponse } from './error-pages';
+import { logPrefix } from '../../config/diagnostics';
 
 /** What request/response hooks see and may change. Header edits apply to `head.headers`. */
 export interface HttpTxn {
@@ -90,8 +92,29 @@ export function installHooks(instance: Instance): void {
 /** Runs hooks in order; the first reply wins. */
 export function runHooks(list: HttpHook[], txn: HttpTxn): HttpReply | undefined {
   for (let i = 0; i < list.length; i++) {
-    const r = list[i](txn);
+    let r: HttpReply | undefined;
+    try {
+      r = list[i](txn);
+    } catch (e) {
+      return internalError(e);
+    }
     if (r) return r;
   }
   return undefined;
+}
+
+let reportedInternal = false;
+
+/**
+ * A bug in a rule, fetch or service must end its transaction, not the event loop (it used to
+ * leave the client without an answer and print a stack trace): HAProxy's answer to an
+ * internal error, 500 with termination state `PI`, reported once per process, without a
+ * stack trace.
+ */
+function internalError(e: unknown): HttpReply {
+  if (!reportedInternal) {
+    reportedInternal = true;
+    process.stderr.write(`${logPrefix('alert')}http rules: internal error, request answered with 500 (please report): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+  }
+  return { response: errorResponse(500, true), status: 500, close: true, termCause: 'I', termPhase: 'R' };
 }

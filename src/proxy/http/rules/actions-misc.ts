@@ -11,7 +11,8 @@ import { checkVarName, setVar, unsetVar } from '../../../sample/vars';
 import { compileLf } from './lf';
 import { LEVELS } from '../../../log/levels';
 import { findPatternRef, type PatternKind } from '../../../acl/pattern-ref';
-import { renderPrometheus } from '../../../stats/prometheus';
+import { parsePromQuery, renderPrometheus } from '../../../stats/prometheus';
+import { errorResponse } from '../error-pages';
 import { clientCloses } from './reply';
 
 const TRAILER = Buffer.from('\r\n0\r\n\r\n', 'latin1');
@@ -139,10 +140,12 @@ registerHttpAction([
       // HAProxy's exporter answers 200 text/plain (exposition format 0.0.4), counted as
       // intercepted, logged `LR--`.
       return (txn): ActionResult => {
-        const body = Buffer.from(renderPrometheus(instance, Date.now(), txn.req.uri), 'utf8');
         // Logged as `<fe>/<PROMEX>` with 0/0/0 timers, as 2.6.12 does.
         txn.rec.serverName = '<PROMEX>'; txn.rec.tw = 0; txn.rec.tc = 0; txn.rec.tr = 0;
         const close = clientCloses(txn);
+        // An unknown or undecodable `scope=` (`?scope=bogus`, `?scope=%zz`): 400, `LR--`.
+        if (parsePromQuery(txn.req.uri).invalid) return { response: errorResponse(400, close), status: 400, close, termCause: 'L', termPhase: 'R' };
+        const body = Buffer.from(renderPrometheus(instance, Date.now(), txn.req.uri), 'utf8');
         // Chunked like HAProxy's exporter (it streams the page); one chunk here.
         const head = `HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ncontent-type: text/plain; version=0.0.4\r\ntransfer-encoding: chunked\r\n${close ? 'connection: close\r\n' : ''}\r\n${body.length.toString(16).toUpperCase()}\r\n`;
         return { response: Buffer.concat([Buffer.from(head, 'latin1'), body, TRAILER]), status: 200, close, termCause: 'L', termPhase: 'R' };
