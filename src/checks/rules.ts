@@ -335,7 +335,15 @@ class CheckRun {
   private armTimer(ms: number): void {
     this.deadline = Date.now() + ms;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake?.(), Math.max(0, ms));
+    // setTimeout runs on the loop's monotonic clock and can fire up to ~1 ms before
+    // Date.now() reaches the deadline; waking then found expired() false and nothing left to
+    // wake the check again (a silent server hung the check forever). Re-arm for the rest.
+    const fire = (): void => {
+      const left = this.deadline - Date.now();
+      if (left > 0) { this.timer = setTimeout(fire, left); return; }
+      this.wake?.();
+    };
+    this.timer = setTimeout(fire, Math.max(0, ms));
   }
 
   private expired(): boolean { return Date.now() >= this.deadline; }
