@@ -60,7 +60,11 @@ export function parseStatsOptions(rest: string): StatsRequest {
     else if (tok === 'no-maint') r.noMaint = true;
     else if (tok === 'norefresh') r.norefresh = true;
     else if (tok.startsWith('st=')) r.st = tok.slice(3, 7);
-    else if (tok.startsWith('scope=')) r.scope = decodeURIComponent(tok.slice(6).replace(/\+/g, ' ')).slice(0, 20);
+    else if (tok.startsWith('scope=')) {
+      // `scope=%zz` must not throw (it reached the rules as an exception); haproxy 2.6.12
+      // then shows every proxy, as without a scope.
+      try { r.scope = decodeURIComponent(tok.slice(6).replace(/\+/g, ' ')).slice(0, 20); } catch { /* no scope */ }
+    }
   }
   return r;
 }
