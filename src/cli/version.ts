@@ -46,7 +46,7 @@ export function buildInfoLines(): string[] {
     'Default settings :',
     '  bufsize = 16384, maxrewrite = 1024, maxpollevents = 200',
     '',
-    'Built without multi-threading support (one Node.js event loop; nbthread is accepted and ignored).',
+    'Built with multi-threading support (nbthread N: N data-plane worker threads sharing server state, counters and queues; see docs/internals/multi-core.md).',
     `Built with Node.js version : ${process.version}`,
     `Built with OpenSSL version : OpenSSL ${process.versions.openssl}`,
     `Running on OpenSSL version : OpenSSL ${process.versions.openssl}`,

@@ -21,8 +21,8 @@ export const FEATURE_LIST: Readonly<Record<string, boolean>> = {
   GETADDRINFO: true, KQUEUE: false, LIBCRYPT: false, LINUX_SPLICE: false, LINUX_TPROXY: false,
   LUA: false, MEMORY_PROFILING: false, NETFILTER: false, NS: false, OBSOLETE_LINKER: false,
   OPENSSL: true, OT: false, PCRE: false, PCRE2: false, PCRE2_JIT: false, PCRE_JIT: false,
-  POLL: true, PRCTL: false, PROCCTL: false, PROMEX: false, QUIC: false, RT: false, SLZ: false,
-  STATIC_PCRE: false, STATIC_PCRE2: false, SYSTEMD: false, TFO: false, THREAD: false,
+  POLL: true, PRCTL: false, PROCCTL: false, PROMEX: true, QUIC: false, RT: false, SLZ: false,
+  STATIC_PCRE: false, STATIC_PCRE2: false, SYSTEMD: true, TFO: false, THREAD: true,
   THREAD_DUMP: false, TPROXY: false, WURFL: false, ZLIB: true,
 };
 

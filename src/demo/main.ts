@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     await startDemoBackend(name, port);
   }
   note(`demo backends: ${backends.map(([n, p]) => `${n} on 127.0.0.1:${p}`).join(', ')}.`);
-  await runServer(config, { foreground: true, quiet: false, debug: process.env.FULCRUM_DEBUG === '1', localPeer: '', configFiles: [cfgFile] });
+  await runServer(config, { foreground: true, quiet: false, debug: process.env.FULCRUM_DEBUG === '1', localPeer: '', configFiles: [cfgFile], unprivileged: true });
   note(`Fulcrum is serving ${cfgFile} on :5000. Try: for i in 1 2 3 4 5; do curl -s localhost:5000/; done`);
 }
 

@@ -16,6 +16,8 @@ export interface InstanceOptions {
   debug: boolean;
   /** Local peer name (`-L`). */
   localPeer: string;
+  /** Run with the unprivileged adaptation (npm start): no root warning. */
+  unprivileged?: boolean;
   /** Paths given with -f, for messages. */
   configFiles: string[];
   // Optional fields below are set by src/cli/main.ts (additive; absent means "not given").

@@ -60,7 +60,7 @@ export async function runServer(config: Config, options: InstanceOptions): Promi
     }
   }
   // The master already warned about running as root; -q silences warnings.
-  const drop = await dropPrivileges(config.global, prog(), { warnRoot: !isWorkerProcess() });
+  const drop = await dropPrivileges(config.global, prog(), { warnRoot: !isWorkerProcess() && options.unprivileged !== true });
   if (!options.quiet) for (const w of drop.warnings) process.stderr.write(`${logPrefix('warning')}${w}\n`);
   if (drop.errors.length > 0) {
     for (const e of drop.errors) process.stderr.write(`${logPrefix('alert')}${e}\n`);
