@@ -149,7 +149,10 @@ test('master-worker: the worker drops privileges, the master stays root', { skip
   const msock = join(dir, 'master.sock');
   const fp = await startFulcrum(config(front, stub.port, chroot), { dir, waitPort: front, args: ['-W', '-db', '-S', msock] });
   try {
-    await pollUntil(async () => (await httpGet(front)).status === 200, 'the worker to serve');
+    // The master's socket accepts (waitPort) before the worker, a new process that chroots
+    // and drops privileges first, serves: on a busy machine that took more than the default
+    // 5 s (one httpGet's own time limit) in a full run, so allow 20 s.
+    await pollUntil(async () => (await httpGet(front)).status === 200, 'the worker to serve', 20_000);
     const proc = await cliCommand(msock, 'show proc');
     const worker = Number(/^(\d+)\s+worker/m.exec(proc)?.[1]);
     assert.ok(worker > 0, proc);
@@ -162,7 +165,7 @@ test('master-worker: the worker drops privileges, the master stays root', { skip
     const w2 = await pollUntil(async () => {
       const m = /# workers\n(\d+)\s+worker/.exec(await cliCommand(msock, 'show proc'));
       return m && Number(m[1]) !== worker ? Number(m[1]) : undefined;
-    }, 'the reloaded worker');
+    }, 'the reloaded worker', 20_000);
     assert.deepEqual(ids(w2!).uid, [uid, uid, uid, uid]);
     assert.equal((await httpGet(front)).status, 200);
   } finally {
