@@ -44,8 +44,12 @@ export async function freePorts(n: number): Promise<number[]> {
   return [...out];
 }
 
-/** Polls `fn` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function pollUntil<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 5000, intervalMs = 25): Promise<T> {
+/**
+ * Polls `fn` until it returns a truthy value or `timeoutMs` passes (then throws with `what`).
+ * The default is generous (10 s): it only costs time when the condition never comes, and a
+ * busy 2-core machine made 5 s too short (a new master-worker worker serving, for one).
+ */
+export async function pollUntil<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000, intervalMs = 25): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -109,7 +113,7 @@ export class FulcrumProcess {
   get running(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
 
   /** Waits until stderr (or stdout) matches `re`. */
-  async waitForOutput(re: RegExp, timeoutMs = 5000): Promise<RegExpMatchArray> {
+  async waitForOutput(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
     // The output at the time limit (not at the call) goes into the error, stdout included.
     return pollUntil<RegExpMatchArray>(() => {
       const m = re.exec(this.stderr) ?? re.exec(this.stdout);
