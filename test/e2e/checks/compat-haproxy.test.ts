@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFulcrum, startHttpStub, freePorts, pollUntil, tempDir } from '../harness';
+import { startFulcrum, startHttpStub, freePorts, deadPort, pollUntil, tempDir } from '../harness';
 
 const HAPROXY = '/usr/sbin/haproxy';
 
@@ -20,7 +20,10 @@ function normalise(stderr: string): string[] {
 }
 
 test('health-state lines are identical to HAProxy 2.6 (httpchk, refused, backup, pgsql-check, no server)', { skip: existsSync(HAPROXY) ? false : 'haproxy not installed' }, async () => {
-  const [feH, feF, pgH, pgF, okPort, badPort, dead1, dead2, deadPg] = await freePorts(9);
+  const [feH, feF, pgH, pgF, okPort, badPort] = await freePorts(6);
+  // Refused ports that no concurrent test can take meanwhile (seen: pg1 'PostgreSQL unknown
+  // error' instead of 'Connection refused' in a busy full run).
+  const [dead1, dead2, deadPg] = [await deadPort(), await deadPort(), await deadPort()];
   const ok = await startHttpStub('ok', okPort);
   const bad = await startHttpStub('bad', badPort, (_q, r) => { r.writeHead(503, 'Service Unavailable'); r.end(); });
   const cfg = (fe: number, pg: number) => `

@@ -5,7 +5,7 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -42,6 +42,23 @@ export async function freePorts(n: number): Promise<number[]> {
   const out = new Set<number>();
   while (out.size < n) out.add(await freePort());
   return [...out];
+}
+
+/**
+ * A port on 127.0.0.1 where nothing listens, for "connection refused" servers. Taken below
+ * the kernel's ephemeral range: a port from {@link freePort} left unbound can be handed to a
+ * concurrent test's port-0 listener meanwhile (a checks test then saw another test's server
+ * on its dead pgsql port).
+ */
+export async function deadPort(): Promise<number> {
+  let low = 32768;
+  try { low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low; } catch { /* not Linux */ }
+  const from = Math.min(10000, Math.max(1024, low - 2000));
+  for (let i = 0; i < 100 && low - from > 100; i++) {
+    const p = from + Math.floor(Math.random() * (low - from));
+    if (!(await canConnect(p))) return p;
+  }
+  return freePort();
 }
 
 /**
