@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { freePorts, startFulcrum, startHttpStub, rawExchange, type FulcrumProcess } from '../harness';
+import { freePorts, startFulcrum, startHttpStub, rawExchange, type FulcrumProcess, deadPort } from '../harness';
 
 type Stub = Awaited<ReturnType<typeof startHttpStub>>;
 let fp: FulcrumProcess;
@@ -24,7 +24,8 @@ const E400 = 'HTTP/1.1 400 Bad request\r\nContent-length: 90\r\nCache-Control: n
 const E408 = "HTTP/1.1 408 Request Time-out\r\nContent-length: 110\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n<html><body><h1>408 Request Time-out</h1>\nYour browser didn't send a complete request in time.\n</body></html>\n";
 
 before(async () => {
-  const [p0, p1, p2, p3, dead] = await freePorts(5);
+  const [p0, p1, p2, p3] = await freePorts(4);
+  const dead = await deadPort();
   front = p0;
   stub = await startHttpStub('s1', p1, (req, res) => {
     let body = '';

@@ -6,10 +6,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePorts, httpGet, pollUntil, startFulcrum } from '../harness';
+import { freePorts, httpGet, pollUntil, startFulcrum, deadPort } from '../harness';
 
 test('Tw includes the turn-around of connection retries', async () => {
-  const [front, dead] = await freePorts(2);
+  const [front] = await freePorts(1);
+  const dead = await deadPort();
   const fp = await startFulcrum(`
 global
     log stdout format raw local0

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts, startFulcrum, startHttpStub, httpGet, pollUntil, cliCommand, tempDir } from '../harness';
+import { freePorts, startFulcrum, startHttpStub, httpGet, pollUntil, cliCommand, tempDir, deadPort } from '../harness';
 
 const cfg = (front: number, p1: number, p2: number, load = 'global'): string => `
 global
@@ -108,19 +108,20 @@ test('standalone: the state dumped by the operator is loaded by the next process
 });
 
 test('master-worker: a server its checks found DOWN is still DOWN after a reload until checks pass again', async () => {
-  const [front, deadPort] = await freePorts(2);
+  const [front] = await freePorts(1);
+  const downPort = await deadPort();
   const s1 = await startHttpStub('one');
   const dir = tempDir();
   const stats = join(dir, 'stats');
   const msock = join(dir, 'master.sock');
-  const conf = (inter: string): string => cfg(front, s1.port, deadPort).replace(`server app2 127.0.0.1:${deadPort}`, `server app2 127.0.0.1:${deadPort} check inter ${inter} rise 3 fall 1`);
+  const conf = (inter: string): string => cfg(front, s1.port, downPort).replace(`server app2 127.0.0.1:${downPort}`, `server app2 127.0.0.1:${downPort} check inter ${inter} rise 3 fall 1`);
   const fp = await startFulcrum(conf('100ms'), { dir, waitPort: front, args: ['-W', '-db', '-S', msock] });
   let revived: Awaited<ReturnType<typeof startHttpStub>> | undefined;
   try {
     await pollUntil(async () => /^\d+ app \d+ app2 \S+ 0 /m.test(await cliCommand(stats, 'show servers state')), 'app2 DOWN by its checks', 8000);
     // The server comes back, and the next configuration checks it slowly: right after the
     // reload it must still be DOWN (from the state file), not UP by default.
-    revived = await startHttpStub('two', deadPort);
+    revived = await startHttpStub('two', downPort);
     writeFileSync(join(dir, 'fulcrum.cfg'), conf('2s').replaceAll('{{DIR}}', dir));
     const worker1 = /# workers\n(\d+)/.exec(await cliCommand(msock, 'show proc'))![1];
     await cliCommand(msock, 'reload');

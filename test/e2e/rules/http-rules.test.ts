@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePorts, startFulcrum, startHttpStub, rawExchange, startSyslogUdp, pollUntil, tempDir, writeFile, type FulcrumProcess } from '../harness';
+import { freePorts, startFulcrum, startHttpStub, rawExchange, startSyslogUdp, pollUntil, tempDir, writeFile, type FulcrumProcess, deadPort } from '../harness';
 
 type Stub = Awaited<ReturnType<typeof startHttpStub>>;
 let fp: FulcrumProcess;
@@ -18,7 +18,8 @@ let front = 0;
 const P403 = 'HTTP/1.1 403 Forbidden\r\ncontent-length: 93\r\ncache-control: no-cache\r\ncontent-type: text/html\r\nconnection: close\r\n\r\n<html><body><h1>403 Forbidden</h1>\nRequest forbidden by administrative rules.\n</body></html>\n';
 
 before(async () => {
-  const [p0, p1, dead] = await freePorts(3);
+  const [p0, p1] = await freePorts(2);
+  const dead = await deadPort();
   front = p0;
   stub = await startHttpStub('s1', p1, (req, res) => {
     const body = JSON.stringify({ url: req.url, method: req.method, headers: req.headers });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { join } from 'node:path';
-import { freePort, startFulcrum, startHttpStub, cliCommand, pollUntil, httpGet, type FulcrumProcess } from '../harness';
+import { freePort, startFulcrum, startHttpStub, cliCommand, pollUntil, httpGet, type FulcrumProcess, deadPort } from '../harness';
 
 type Stub = Awaited<ReturnType<typeof startHttpStub>>;
 
@@ -140,7 +140,7 @@ ${stubs.map((s, i) => `    server s${i} 127.0.0.1:${s.port}`).join('\n')}
 test('nbthread 2: a server marked DOWN by the checks is skipped by every thread; disable/enable server reach every thread', { timeout: 60_000 }, async () => {
   await withStubs(['a', 'b', 'c'], async ([a, b, c]) => {
     const front = await freePort();
-    const dead = await freePort();
+    const dead = await deadPort();
     const { fp, sock } = await start(`
 global
     nbthread 2

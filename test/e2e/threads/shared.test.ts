@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { join } from 'node:path';
-import { freePort, startFulcrum, startHttpStub, startSyslogUdp, cliCommand, pollUntil, httpGet } from '../harness';
+import { freePort, startFulcrum, startHttpStub, startSyslogUdp, cliCommand, pollUntil, httpGet, deadPort } from '../harness';
 
 function statRow(csv: string, px: string, sv: string): Record<string, string> {
   const lines = csv.split('\n').filter((l) => l.length > 0);
@@ -27,7 +27,7 @@ test('nbthread 2: one log line per request, server state changes logged once', {
   const syslog = await startSyslogUdp();
   const a = await startHttpStub('a');
   const front = await freePort();
-  const dead = await freePort();
+  const dead = await deadPort();
   const fp = await startFulcrum(`
 global
     nbthread 2
