@@ -17,7 +17,7 @@ import type { Instance } from '../../process/instance';
 import type { Proxy } from '../proxy';
 import type { Server } from '../server';
 import { newStreamRecord, type StreamRecord, type TermCause, type TermPhase } from '../stream-record';
-import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, isHeadError, type HeadError, type ParsedHead } from './parser';
+import { findHeadEnd, leadingEmptyLines, parseRequestHead, parseResponseHead, isHeadError, getHeader, type HeadError, type ParsedHead } from './parser';
 import { BodyKind, ChunkedScanner, requestBodyKind, responseBodyKind } from './framing';
 import { errorResponse, rawErrorResponse } from './error-pages';
 import { proxyErrorResponse } from './errors-config';
@@ -419,6 +419,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.instance.cumReq++;
     this.instance.reqRate.add();
     this.sample.req = head as unknown as SampleContext['req'];
+    // `option http-use-proxy-header`: an explicit-proxy client's Proxy-Connection header says
+    // what its Connection header would (configuration.txt "option http-use-proxy-header").
+    if (fe.cfg.options['http-use-proxy-header'] === true) applyProxyConnection(head);
 
     // Absolute-form targets are checked against Host and normalized by the parser (a
     // mismatch is a parse error, logged <BADREQ> as HAProxy's H1 parser does).
@@ -1624,4 +1627,15 @@ class SessionView {
   get backend(): string | undefined { return this.stream.backendName; }
   get server(): string | undefined { return this.stream.serverName; }
   kill(reason: string): void { this.stream.kill(reason); }
+}
+
+/** Reads `Proxy-Connection` tokens as Connection tokens (close / keep-alive). */
+function applyProxyConnection(head: ParsedHead): void {
+  const v = getHeader(head, 'proxy-connection');
+  if (v === undefined) return;
+  for (const part of v.split(',')) {
+    const t = part.trim().toLowerCase();
+    if (t === 'close') head.connClose = true;
+    else if (t === 'keep-alive') head.connKeepAlive = true;
+  }
 }

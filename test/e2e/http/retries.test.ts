@@ -179,3 +179,35 @@ backend be
     s.close();
   }
 });
+
+test('option http-use-proxy-header: Proxy-Connection: close from an explicit-proxy client closes like Connection: close', async () => {
+  const [p0, p1] = await freePorts(2);
+  const s = net.createServer((c) => {
+    c.on('error', () => undefined);
+    c.on('data', (d) => { if (d.includes('\r\n\r\n')) c.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'); });
+  });
+  await new Promise<void>((r) => s.listen(p1, '127.0.0.1', r));
+  const f = await startFulcrum(`
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 2s
+frontend fe
+    bind 127.0.0.1:${p0}
+    option http-use-proxy-header
+    default_backend be
+backend be
+    server s 127.0.0.1:${p1}
+`, { waitPort: p0 });
+  try {
+    // rawExchange resolves when the connection closes (or at the time limit): a close is expected.
+    const t0 = Date.now();
+    const raw = await rawExchange(p0, 'GET http://a/x HTTP/1.1\r\nHost: a\r\nProxy-Connection: close\r\n\r\n', 4000);
+    assert.match(raw, /^HTTP\/1\.1 200 OK\r\n[\s\S]*connection: close\r\n/);
+    assert.ok(Date.now() - t0 < 3500, 'closed by the proxy, not by the test time limit');
+  } finally {
+    await f.stop();
+    s.close();
+  }
+});
