@@ -96,6 +96,14 @@ function isIp(text: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(text) || (text.includes(':') && /^[0-9a-fA-F:.]+$/.test(text));
 }
 
+/** `<ip> [port <port>]` of the check-addr / agent-addr commands, or HAProxy's error text. */
+function parseAddrPort(addr: string | undefined, port: string | undefined): { addr: string; port?: number } | string {
+  if (!addr || !isIp(addr)) return `invalid addr '${addr ?? ''}'`;
+  if (port === undefined) return { addr };
+  const q = parsePort(port);
+  return typeof q === 'string' ? q : { addr, port: q };
+}
+
 /** `set server B/S check-port <port>` */
 export function setCheckPort(server: Server, port: string | undefined): string {
   if (port === undefined) return 'set server <b>/<s> check-port requires a port.';
@@ -109,32 +117,22 @@ export function setCheckPort(server: Server, port: string | undefined): string {
 /** `set server B/S check-addr <ip> [port <port>]` */
 export function setCheckAddr(server: Server, addr: string | undefined, port?: string): string {
   if (!serverChecks(server)?.health) return 'health checks are not enabled on this server';
-  if (!addr || !isIp(addr)) return `invalid addr '${addr ?? ''}'`;
-  let p: number | undefined;
-  if (port !== undefined) {
-    const q = parsePort(port);
-    if (typeof q === 'string') return q;
-    p = q;
-  }
+  const a = parseAddrPort(addr, port);
+  if (typeof a === 'string') return a;
   const o = overrides(server);
-  o.checkAddr = addr;
-  if (p !== undefined) o.checkPort = p;
+  o.checkAddr = a.addr;
+  if (a.port !== undefined) o.checkPort = a.port;
   return '';
 }
 
 /** `set server B/S agent-addr <ip> [port <port>]` */
 export function setAgentAddr(server: Server, addr: string | undefined, port?: string): string {
   if (!serverChecks(server)?.agent) return 'agent checks are not enabled on this server';
-  if (!addr || !isIp(addr)) return `invalid addr '${addr ?? ''}'`;
-  let p: number | undefined;
-  if (port !== undefined) {
-    const q = parsePort(port);
-    if (typeof q === 'string') return q;
-    p = q;
-  }
+  const a = parseAddrPort(addr, port);
+  if (typeof a === 'string') return a;
   const o = overrides(server);
-  o.agentAddr = addr;
-  if (p !== undefined) o.agentPort = p;
+  o.agentAddr = a.addr;
+  if (a.port !== undefined) o.agentPort = a.port;
   return '';
 }
 
