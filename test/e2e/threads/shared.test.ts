@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { join } from 'node:path';
-import { freePort, startFulcrum, startHttpStub, startSyslogUdp, cliCommand, pollUntil, httpGet, deadPort } from '../harness';
+import { freePort, startFulcrum, startHttpStub, startSyslogUdp, cliCommand, pollUntil, httpGet, deadPort, canConnect } from '../harness';
 
 function statRow(csv: string, px: string, sv: string): Record<string, string> {
   const lines = csv.split('\n').filter((l) => l.length > 0);
@@ -200,11 +200,7 @@ listen be
     await pollUntil(() => held.length === 6, '6 requests held at the server');
     fp.signal('SIGUSR1');
     // No new connection once the threads stopped listening.
-    await pollUntil(async () => !(await new Promise<boolean>((res) => {
-      const s = require('node:net').connect({ port: front, host: '127.0.0.1' });
-      s.once('connect', () => { s.destroy(); res(true); });
-      s.once('error', () => res(false));
-    })), 'listeners closed', 5000);
+    await pollUntil(async () => !(await canConnect(front)), 'listeners closed', 5000);
     assert.ok(fp.running, 'still running while requests are in flight');
     for (const r of held.splice(0)) { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); }
     assert.deepEqual(await Promise.all(answers), [200, 200, 200, 200, 200, 200]);
