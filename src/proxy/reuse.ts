@@ -7,6 +7,7 @@
 
 import type { Socket } from 'node:net';
 import type { Server } from './server';
+import { withClock } from '../util/clock';
 
 /** What a server socket's permanent handlers dispatch to while it is in use. */
 export interface ServerSocketOwner {
@@ -37,7 +38,7 @@ export function adoptServerSocket(sock: Socket, server: Server, owner: ServerSoc
   s.fcOwner = owner;
   s.fcServer = server;
   s.fcIdle = false;
-  s.on('data', (d: Buffer) => { if (s.fcOwner) s.fcOwner.onServerData(d); else s.destroy(); });
+  s.on('data', onServerSocketData);
   s.on('end', () => { if (s.fcOwner) s.fcOwner.onServerEnd(); else s.destroy(); });
   s.on('close', (hadError: boolean) => {
     if (s.fcIdle) removeIdle(s);
@@ -48,6 +49,11 @@ export function adoptServerSocket(sock: Socket, server: Server, owner: ServerSoc
   s.on('drain', () => { if (s.fcOwner) s.fcOwner.onServerDrain(); });
   return s;
 }
+
+function serverData(this: PooledSocket, d: Buffer): void {
+  if (this.fcOwner) this.fcOwner.onServerData(d); else this.destroy();
+}
+function onServerSocketData(this: PooledSocket, d: Buffer): void { withClock(serverData, this, d); }
 
 /** Parks a healthy keep-alive server socket for reuse. */
 export function releaseIdle(s: PooledSocket): void {

@@ -5,6 +5,7 @@
  */
 
 import type { SampleContext } from '../sample/context';
+import { nowHr, nowMs } from '../util/clock';
 
 /** First character of the termination state (HAProxy SF_ERR_*), '-' for a normal end. */
 export type TermCause = '-' | 'C' | 'S' | 'c' | 's' | 'P' | 'L' | 'R' | 'I' | 'D' | 'U' | 'K';
@@ -89,10 +90,10 @@ let nextStreamId = 1;
 
 /** A fresh record for a new connection. */
 export function newStreamRecord(clientIp: string, clientPort: number, frontendIp: string, frontendPort: number, frontendName: string): StreamRecord {
-  const now = Date.now();
+  const now = nowMs();
   return {
     id: nextStreamId++,
-    acceptDate: now, acceptHr: performance.now(), requestDate: now,
+    acceptDate: now, acceptHr: nowHr(), requestDate: now,
     clientIp, clientPort, frontendIp, frontendPort, frontendName,
     frontendTransport: frontendName, backendName: frontendName, serverName: '<NOSRV>', serverIp: '', serverPort: 0,
     th: 0, ti: 0, tq: -1, tw: -1, tc: -1, tr: -1, ta: -1, tt: -1,

@@ -3,6 +3,8 @@
  * `show stat` columns (management.txt §9.1) so that stats/columns.ts maps them one to one.
  */
 
+import { nowMs } from '../util/clock';
+
 /**
  * Events per second over a sliding one-second window, like HAProxy's freq_ctr: the value is
  * this second's count plus the previous second's count weighted by what is left of the window.
@@ -15,17 +17,17 @@ export class RateCounter {
   max = 0;
 
   /** Adds `n` events now. */
-  add(n = 1, nowMs = Date.now()): void {
-    this.rotate(nowMs);
+  add(n = 1, now = nowMs()): void {
+    this.rotate(now);
     this.curr += n;
-    const r = this.read(nowMs);
+    const r = this.read(now);
     if (r > this.max) this.max = r;
   }
 
   /** Current rate (events per second). */
-  read(nowMs = Date.now()): number {
-    this.rotate(nowMs);
-    const elapsed = nowMs % 1000;
+  read(now = nowMs()): number {
+    this.rotate(now);
+    const elapsed = now % 1000;
     return this.curr + Math.floor((this.prev * (1000 - elapsed)) / 1000);
   }
 
@@ -114,7 +116,7 @@ export class TrafficCounters {
     this.total++;
     if (this.cur > this.max) this.max = this.cur;
     this.sessionRate.add();
-    this.lastSession = Math.floor(Date.now() / 1000);
+    this.lastSession = Math.floor(nowMs() / 1000);
   }
 
   leave(): void {

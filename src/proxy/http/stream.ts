@@ -40,6 +40,7 @@ import { allocStreamId, trackStream, untrackStream } from '../../runtime/session
 import { recordProtocolError } from '../../runtime/errors';
 import { existingConnectionContext } from '../tcp/gate';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
+import { nowHr, nowMs, withClock } from '../../util/clock';
 
 const enum St {
   /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
@@ -136,7 +137,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private keepClient = true;
   private keepServer = true;
   private requestCount = 0;
-  /** Times (performance.now()) for the current transaction. */
+  /** Times (nowHr()) for the current transaction. */
   private tStart = 0;
   private tHeadDone = 0;
   private tQueued = 0;
@@ -144,8 +145,23 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private tConnected = 0;
   private tRespHead = 0;
   private idleSince = 0;
+  /**
+   * Timers are deadlines checked by one lazily armed Timeout per stream (HAProxy's task
+   * expiry does the same): a phase deadline (keep-alive, request, queue, connect, turn-around)
+   * and the client and server inactivity timeouts, refreshed by a field write on each read or
+   * write instead of re-inserting a Node timer. The Timeout is re-armed only when a deadline
+   * comes earlier than the one it waits for; when it fires early it re-arms for what is left.
+   */
   private timer: NodeJS.Timeout | null = null;
+  /** nowHr() at which the armed Timeout fires. */
+  private timerAt = 0;
   private timerKind: 'ka' | 'req' | 'queue' | 'connect' | 'turnaround' | null = null;
+  private phaseAt = 0;
+  /** `timeout client` / `timeout server` (or tunnel, server-fin) inactivity, ms; 0 = off. */
+  private cliIdleMs = 0;
+  private cliSeen = 0;
+  private srvIdleMs = 0;
+  private srvSeen = 0;
   private attempt: ConnectAttempt | null = null;
   private queued = false;
   queuedAt = 0;
@@ -245,7 +261,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.bufferingBody = false;
     this.bufferedBody = undefined;
     this.pendingBytes = 0;
-    this.idleSince = performance.now();
+    this.idleSince = nowHr();
     this.tStart = 0;
     this.tHeadDone = this.tQueued = this.tConnStart = this.tConnected = this.tRespHead = 0;
     this.sample.backend = undefined;
@@ -260,23 +276,73 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   // -------------------------------------------------------------------------------------
 
   private setTimer(kind: NonNullable<HttpStream['timerKind']>, ms: number | undefined): void {
-    this.clearTimer();
-    if (ms === undefined || ms <= 0) return;
+    if (ms === undefined || ms <= 0) { this.clearTimer(); return; }
     this.timerKind = kind;
-    this.timer = setTimeout(() => this.onTimer(), ms);
+    this.phaseAt = nowHr() + ms;
+    this.armAt(this.phaseAt);
   }
 
+  /** Clears the phase deadline (the inactivity timeouts stay). */
   private clearTimer(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
     this.timerKind = null;
+    this.phaseAt = 0;
+  }
+
+  /** `timeout client` style inactivity on the client side from now on (0 = off). */
+  private setClientIdle(ms: number | undefined): void {
+    this.cliIdleMs = ms !== undefined && ms > 0 ? ms : 0;
+    if (this.cliIdleMs) { this.cliSeen = nowHr(); this.armAt(this.cliSeen + this.cliIdleMs); }
+  }
+
+  /** `timeout server` style inactivity on the server side from now on (0 = off). */
+  private setServerIdle(ms: number | undefined): void {
+    this.srvIdleMs = ms !== undefined && ms > 0 ? ms : 0;
+    if (this.srvIdleMs) { this.srvSeen = nowHr(); this.armAt(this.srvSeen + this.srvIdleMs); }
+  }
+
+  /** Makes sure the Timeout fires no later than `at`. */
+  private armAt(at: number): void {
+    if (this.timer !== null) {
+      if (this.timerAt <= at) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = at;
+    this.timer = setTimeout(fireStreamTimer, Math.max(1, Math.ceil(at - nowHr())), this);
+  }
+
+  private cancelTimers(): void {
+    this.clearTimer();
+    this.cliIdleMs = 0;
+    this.srvIdleMs = 0;
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+  }
+
+  /** The Timeout fired: run what is due (phase first, then client, then server), re-arm for the rest. */
+  onTimerFired(): void {
+    this.timer = null;
+    if (this.destroyed) return;
+    // Node's timers run on the loop's millisecond clock: allow for its rounding.
+    const now = nowHr() + 1;
+    if (this.phaseAt !== 0 && now >= this.phaseAt) {
+      this.phaseAt = 0;
+      this.onTimer();
+    } else if (this.cliIdleMs !== 0 && now >= this.cliSeen + this.cliIdleMs) {
+      this.cliSeen = now;
+      this.onClientTimeout();
+    } else if (this.srvIdleMs !== 0 && now >= this.srvSeen + this.srvIdleMs) {
+      this.srvSeen = now;
+      this.onServerTimeout();
+    }
+    if (this.destroyed) return;
+    let next = Infinity;
+    if (this.phaseAt !== 0) next = this.phaseAt;
+    if (this.cliIdleMs !== 0) next = Math.min(next, this.cliSeen + this.cliIdleMs);
+    if (this.srvIdleMs !== 0) next = Math.min(next, this.srvSeen + this.srvIdleMs);
+    if (next !== Infinity) this.armAt(next);
   }
 
   private onTimer(): void {
     const kind = this.timerKind;
-    this.timer = null;
     this.timerKind = null;
     switch (kind) {
       case 'ka':
@@ -304,7 +370,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       case 'turnaround':
         // HAProxy 2.6.12 counts the retries' turn-around in Tw (its queue date is taken again
         // for each attempt): a refused server with retries 3 logs `0/3005/-1/-1/3005`.
-        if (this.tHeadDone) this.rec.tw = Math.round(performance.now() - this.tHeadDone);
+        if (this.tHeadDone) this.rec.tw = Math.round(nowHr() - this.tHeadDone);
         this.startConnect();
         break;
       default:
@@ -316,7 +382,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private armIdleTimer(first: boolean): void {
     const t = this.fe.cfg.timeouts;
     const ms = first ? (t.httpRequest ?? t.client) : (t.httpKeepAlive ?? t.httpRequest ?? t.client);
-    this.sock.setTimeout(0);
+    this.cliIdleMs = 0;
     this.setTimer('ka', ms);
   }
 
@@ -325,6 +391,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   // -------------------------------------------------------------------------------------
 
   onClientData(chunk: Buffer): void {
+    if ((this.cliIdleMs | this.srvIdleMs) !== 0) this.clientActivity();
     switch (this.state) {
       case St.Idle:
       case St.Head:
@@ -356,9 +423,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (this.state === St.Idle) {
         this.state = St.Head;
         idleRegistry.delete(this);
-        this.tStart = performance.now();
+        this.tStart = nowHr();
         this.rec.ti = Math.round(this.tStart - this.idleSince);
-        this.rec.requestDate = Date.now();
+        this.rec.requestDate = nowMs();
         const t = this.fe.cfg.timeouts;
         this.setTimer('req', t.httpRequest ?? t.client);
       }
@@ -406,7 +473,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.clearTimer();
     this.req = head;
     this.requestCount++;
-    this.tHeadDone = performance.now();
+    this.tHeadDone = nowHr();
     const rec = this.rec;
     rec.tq = Math.round(this.tHeadDone - this.tStart);
     rec.method = head.method;
@@ -698,7 +765,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       if (this.srv) {
         this.srv.end();
         const sf = this.be?.cfg.timeouts.serverFin;
-        if (sf !== undefined) this.srv.setTimeout(sf);
+        if (sf !== undefined) this.setServerIdle(sf);
       }
       return;
     }
@@ -765,7 +832,22 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.abort('C', phase, this.rec.status);
   }
 
+  /** Bytes read from the client: its inactivity timer restarts, and the server's when they go on to it. */
+  private clientActivity(): void {
+    const now = nowHr();
+    this.cliSeen = now;
+    if (this.srv !== null && (!this.reqDone || this.state === St.Tunnel) && !this.srv.writableNeedDrain) this.srvSeen = now;
+  }
+
+  /** Bytes read from the server: its inactivity timer restarts, and the client's when they go on to it. */
+  private serverActivity(): void {
+    const now = nowHr();
+    this.srvSeen = now;
+    if ((this.state === St.ResponseBody || this.state === St.Tunnel) && !this.sock.writableNeedDrain) this.cliSeen = now;
+  }
+
   onClientDrain(): void {
+    if (this.cliIdleMs !== 0) this.cliSeen = nowHr();
     if (this.srv && (this.state === St.ResponseBody || this.state === St.Tunnel)) this.srv.resume();
   }
 
@@ -808,7 +890,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (r.kind === 'queue') {
       if (!this.queued) {
         this.queued = true;
-        this.queuedAt = performance.now();
+        this.queuedAt = nowHr();
         this.tQueued = this.queuedAt;
         enqueue(be, this);
         this.setTimer('queue', be.cfg.timeouts.queue ?? be.cfg.timeouts.connect);
@@ -826,7 +908,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (r.kind !== 'server') return false;
     this.queued = false;
     this.clearTimer();
-    this.rec.tw = Math.round(performance.now() - this.queuedAt);
+    this.rec.tw = Math.round(nowHr() - this.queuedAt);
     this.useServer(r.server);
     return true;
   }
@@ -849,7 +931,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.server = server;
     this.rec.serverName = server.name;
     this.sample.server = server.name;
-    if (this.rec.tw < 0) this.rec.tw = this.tQueued ? Math.round(performance.now() - this.tQueued) : 0;
+    if (this.rec.tw < 0) this.rec.tw = this.tQueued ? Math.round(nowHr() - this.tQueued) : 0;
     server.curConns++;
     server.counters.enter();
     server.counters.reqTotal++;
@@ -860,7 +942,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 
   private startConnect(): void {
-    this.tConnStart = performance.now();
+    this.tConnStart = nowHr();
     // http-reuse (configuration.txt): `safe` never sends the first request of a client
     // connection over a shared idle connection; `aggressive`/`always` do. A PROXY header
     // describes one client: such connections are never shared.
@@ -922,13 +1004,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     this.clearTimer();
     this.srv = sock;
-    this.tConnected = performance.now();
+    this.tConnected = nowHr();
     this.rec.tc = reused ? 0 : Math.round(this.tConnected - this.tConnStart);
     this.rec.retries = retries;
     this.rec.serverIp = this.server!.host;
     this.rec.serverPort = this.server!.port;
     this.state = St.WaitResponse;
-    sock.setTimeout(this.be!.cfg.timeouts.server ?? 0);
+    this.setServerIdle(this.be!.cfg.timeouts.server);
     // Send head + buffered body in one go (cork so they leave as one segment).
     sock.cork();
     for (const p of this.pendingOut) {
@@ -984,6 +1066,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   // -------------------------------------------------------------------------------------
 
   onServerData(chunk: Buffer): void {
+    if ((this.cliIdleMs | this.srvIdleMs) !== 0) this.serverActivity();
     const st = this.state;
     if (st === St.WaitResponse) {
       this.receiveResponseHead(chunk);
@@ -1041,7 +1124,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private startResponse(head: ParsedHead, rest: Buffer | null): void {
     if (this.replay && rt(this.be!).retryOnStatus.has(head.status) && this.retryL7()) return;
     this.res = head;
-    this.tRespHead = performance.now();
+    this.tRespHead = nowHr();
     const rec = this.rec;
     rec.tr = Math.round(this.tRespHead - this.tConnected);
     rec.status = head.status;
@@ -1085,15 +1168,15 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     }
     const out = this.buildResponseHead(head, false);
     rec.bytesOut += Buffer.byteLength(out, 'latin1');
-    this.sock.setTimeout(this.fe.cfg.timeouts.client ?? 0);
+    this.setClientIdle(this.fe.cfg.timeouts.client);
     if (upgrade) {
       this.sock.write(out, 'latin1');
       this.state = St.Tunnel;
       // One idle timer for the tunnel, on the client side (reads and writes both refresh it):
       // two timers of the same length raced, and HAProxy reports the client side (cD--).
       const tunnel = this.be!.cfg.timeouts.tunnel;
-      this.srv!.setTimeout(tunnel !== undefined ? 0 : this.be!.cfg.timeouts.server ?? 0);
-      this.sock.setTimeout(tunnel ?? this.fe.cfg.timeouts.client ?? 0);
+      this.setServerIdle(tunnel !== undefined ? 0 : this.be!.cfg.timeouts.server);
+      this.setClientIdle(tunnel ?? this.fe.cfg.timeouts.client);
       this.reqDone = true;
       this.sock.resume();
       if (this.inBuf) {
@@ -1336,6 +1419,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 
   onServerDrain(): void {
+    if (this.srvIdleMs !== 0) this.srvSeen = nowHr();
     if (!this.reqDone || this.state === St.Tunnel) this.sock.resume();
   }
 
@@ -1347,8 +1431,8 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private responseDone(extra: Buffer | null): void {
     const srv = this.srv;
     this.srv = null;
+    this.srvIdleMs = 0;
     if (srv) {
-      srv.setTimeout(0);
       if (this.keepServer && this.reqDone && !extra) releaseIdle(srv);
       else { srv.fcOwner = null; srv.destroy(); }
     }
@@ -1376,7 +1460,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private finishTxn(): void {
     const rec = this.rec;
     if (rec.ta >= 0) return;
-    const now = performance.now();
+    const now = nowHr();
     rec.ta = Math.round(now - (this.tStart || now));
     rec.tt = Math.round(now - rec.acceptHr);
     const fe = this.fe;
@@ -1538,7 +1622,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
 
   private destroySoon(): void {
     // Give the kernel the last bytes, then make sure the socket goes even if the peer lingers.
-    this.sock.setTimeout(0);
+    this.cancelTimers();
     const t = setTimeout(() => this.sock.destroy(), 2000);
     t.unref();
     this.sock.once('close', () => clearTimeout(t));
@@ -1553,7 +1637,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     if (this.destroyed) return;
     this.destroyed = true;
     this.state = St.Closed;
-    this.clearTimer();
+    this.cancelTimers();
     this.leaveQueue();
     if (this.server) {
       this.server.streams.delete(this);
@@ -1611,16 +1695,17 @@ interface OwnedSocket extends Socket {
   fcStream: HttpStream;
 }
 
-function onSockData(this: OwnedSocket, d: Buffer): void { this.fcStream.onClientData(d); }
+function onSockData(this: OwnedSocket, d: Buffer): void { withClock(HttpStream.prototype.onClientData, this.fcStream, d); }
 function onSockEnd(this: OwnedSocket): void { this.fcStream.onClientEnd(); }
 function onSockClose(this: OwnedSocket): void { this.fcStream.onClientClose(); }
 function onSockError(): void { /* reported through 'close' */ }
 function onSockDrain(this: OwnedSocket): void { this.fcStream.onClientDrain(); }
 function onSockTimeout(this: OwnedSocket): void { this.fcStream.onClientTimeout(); }
+function fireStreamTimer(s: HttpStream): void { s.onTimerFired(); }
 
 /** What `show sess` sees of a connection: a small view reading the stream on demand. */
 class SessionView {
-  readonly startMs = Date.now();
+  readonly startMs = nowMs();
   constructor(private readonly stream: HttpStream, readonly id: number, readonly proto: string) {}
   get src(): string { return `${this.stream.clientAddress}`; }
   get frontend(): string { return this.stream.fe.name; }
