@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { Server } from './server';
 import { withClock } from '../util/clock';
+import { readIntoSharedBuffer } from './shared-read';
 
 /** What a server socket's permanent handlers dispatch to while it is in use. */
 export interface ServerSocketOwner {
@@ -38,7 +39,7 @@ export function adoptServerSocket(sock: Socket, server: Server, owner: ServerSoc
   s.fcOwner = owner;
   s.fcServer = server;
   s.fcIdle = false;
-  s.on('data', onServerSocketData);
+  if (!readIntoSharedBuffer(s, onServerSocketData)) s.on('data', onServerSocketData);
   s.on('end', () => { if (s.fcOwner) s.fcOwner.onServerEnd(); else s.destroy(); });
   s.on('close', (hadError: boolean) => {
     if (s.fcIdle) removeIdle(s);

@@ -21,7 +21,6 @@
 import { hostname } from 'node:os';
 import type { Instance } from '../process/instance';
 import type { Proxy } from '../proxy/proxy';
-import { registerService } from '../process/instance';
 import { registerHookInstaller, httpHooks, type HttpReply, type HttpTxn } from '../proxy/http/hooks';
 import { compileCondition, type CompiledCondition } from '../acl/compile';
 import { pageSource } from '../proxy/http/errors-config';
@@ -32,7 +31,6 @@ import { proxyStats, type ProxyStatsConfig } from './keywords';
 import { renderStatsPage } from './html';
 import { renderStatCsv, renderStatJson, csvHeader } from './render';
 import { ALL_ROWS, type RowFilter } from './rows';
-import { tapProxy, takeBody } from './body-tap';
 
 /** HAProxy's default realm (STATS_DEFAULT_REALM). */
 export const DEFAULT_REALM = 'HAProxy Statistics';
@@ -262,7 +260,7 @@ export function statsHook(instance: Instance, px: Proxy, st: ProxyStatsConfig): 
       let code: AdminStatus;
       if (!isAdmin) code = 'DENY';
       else {
-        const body = txn.body ?? takeBody(txn.sample.src, txn.sample.srcPort, req.method, req.uri, req.contentLength);
+        const body = txn.body;
         code = body ? applyAdminForm(instance, parseForm(body.toString('latin1'))) : 'EXCD';
       }
       const loc = `${uri};st=${code}${opts.norefresh ? ';norefresh' : ''}`;
@@ -295,21 +293,4 @@ registerHookInstaller((instance, px) => {
   const hook = statsHook(instance, px, proxyStats(px.cfg));
   const hooks = httpHooks(px);
   (px.isFrontend ? hooks.frontendRequest : hooks.backendRequest).push(hook);
-});
-
-// Admin POST bodies: tap the listeners of proxies whose page accepts admin actions.
-registerService({
-  name: 'stats-web',
-  order: 55,
-  start(instance) {
-    for (const px of instance.proxies) {
-      const st = px.cfg.ext.stats as ProxyStatsConfig | undefined;
-      if (!st?.enabled || !st.admin) continue;
-      // The frontends that can reach this page: itself, or those routing to it.
-      for (const fe of instance.proxies) {
-        if (!fe.isFrontend || fe.mode !== 'http') continue;
-        if (fe === px || fe.cfg.defaultBackend === px.name || fe.cfg.switchingRules.some((r) => r.backend === px.name)) tapProxy(fe);
-      }
-    }
-  },
 });

@@ -28,7 +28,10 @@ export interface HttpTxn {
   /** The response head (response hooks): status, reason and headers may be rewritten. */
   readonly res?: ParsedHead;
   readonly rec: StreamRecord;
-  /** The request body bytes when `option http-buffer-request` collected them. */
+  /**
+   * The request body when `option http-buffer-request` collected it, or when a Content-Length
+   * body arrived whole in the same read as the head.
+   */
   readonly body?: Buffer;
   /** Set by a hook to force the server-side backend choice (`use-service`, `set-dst` ...). */
   forcedBackend?: Proxy;

@@ -41,6 +41,7 @@ import { recordProtocolError } from '../../runtime/errors';
 import { existingConnectionContext } from '../tcp/gate';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 import { nowHr, nowMs, withClock } from '../../util/clock';
+import { readIntoSharedBuffer } from '../shared-read';
 
 const enum St {
   /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
@@ -203,7 +204,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     sock.setNoDelay(true);
     // Shared handlers (no per-connection closures): the socket points back to its stream.
     (sock as OwnedSocket).fcStream = this;
-    sock.on('data', onSockData);
+    if (!readIntoSharedBuffer(sock as OwnedSocket, onSockData)) sock.on('data', onSockData);
     sock.on('end', onSockEnd);
     sock.on('close', onSockClose);
     sock.on('error', onSockError);
@@ -503,7 +504,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     const feHooks = fe.ext.httpHooks as HttpHooks | undefined;
     let txn: HttpTxn | undefined;
     if (feHooks && feHooks.frontendRequest.length > 0) {
-      txn = this.makeTxn();
+      txn = this.makeTxn(rest);
       const reply = runHooks(feHooks.frontendRequest, txn);
       if (reply) { this.reply(reply, rest); return; }
     }
@@ -524,7 +525,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.instance.sessRate.add();
     const beHooks = be !== fe ? be.ext.httpHooks as HttpHooks | undefined : undefined;
     if (beHooks && beHooks.backendRequest.length > 0) {
-      txn = txn ?? this.makeTxn();
+      txn = txn ?? this.makeTxn(rest);
       (txn as { backend?: Proxy }).backend = be;
       const reply = runHooks(beHooks.backendRequest, txn);
       if (reply) { this.reply(reply, rest); return; }
@@ -593,11 +594,17 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     });
   }
 
-  /** The view hooks get of the current transaction. */
-  private makeTxn(): HttpTxn {
+  /**
+   * The view hooks get of the current transaction. `rest` is what came after the head in the
+   * same read: a Content-Length body that arrived whole with it is the txn's body (the stats
+   * page's admin form), as is a body collected by `option http-buffer-request`.
+   */
+  private makeTxn(rest?: Buffer | null): HttpTxn {
+    let body = this.bufferedBody;
+    if (body === undefined && rest && this.reqBody === BodyKind.Length && rest.length >= this.req!.contentLength) body = rest.subarray(0, this.req!.contentLength);
     return {
       instance: this.instance, frontend: this.fe, backend: this.be ?? undefined, sample: this.sample,
-      req: this.req!, res: this.res ?? undefined, rec: this.rec,
+      req: this.req!, res: this.res ?? undefined, rec: this.rec, body,
     };
   }
 
