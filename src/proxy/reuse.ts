@@ -67,13 +67,12 @@ export function releaseIdle(s: PooledSocket): void {
   }
   if (list.length >= MAX_IDLE_PER_SERVER) { s.destroy(); return; }
   s.fcIdle = true;
-  s.setTimeout(0);
   // The last owner may have paused it for backpressure: an idle socket must be read so that a
   // close (or unexpected bytes) from the server is noticed, and the next owner gets its data.
-  s.resume();
+  if (s.isPaused()) s.resume();
+  // Not unref'd (a ref/unref pair per request is measurable): stopping purges the pools
+  // (purgeIdle) and streams do not park sockets once the instance is stopping.
   list.push(s);
-  // An idle socket must not keep the process alive on its own.
-  s.unref();
 }
 
 function removeIdle(s: PooledSocket): void {
@@ -93,7 +92,6 @@ export function takeIdle(server: Server, owner: ServerSocketOwner): PooledSocket
     s.fcIdle = false;
     if (s.destroyed || s.readableEnded) { s.destroy(); continue; }
     s.fcOwner = owner;
-    s.ref();
     return s;
   }
   return undefined;

@@ -139,19 +139,21 @@ export class TrafficCounters {
    * plain mean, rounded up), and only then becomes a sliding sum over that window.
    */
   addTimes(q: number, c: number, r: number, t: number): void {
-    const add = (i: number, v: number): number => {
-      const n = ++this.timeSamples[i];
-      let sum = this.timeSums[i];
-      if (n > TIME_STATS_SAMPLES) sum -= Math.floor((sum + TIME_STATS_SAMPLES - 1) / TIME_STATS_SAMPLES);
-      sum += Math.round(v);
-      this.timeSums[i] = sum;
-      const w = Math.min(n, TIME_STATS_SAMPLES);
-      return Math.floor((sum + w - 1) / w);
-    };
-    if (q >= 0) { this.qtime = add(0, q); if (q > this.qtimeMax) this.qtimeMax = q; }
-    if (c >= 0) { this.ctime = add(1, c); if (c > this.ctimeMax) this.ctimeMax = c; }
-    if (r >= 0) { this.rtime = add(2, r); if (r > this.rtimeMax) this.rtimeMax = r; }
-    if (t >= 0) { this.ttime = add(3, t); if (t > this.ttimeMax) this.ttimeMax = t; }
+    if (q >= 0) { this.qtime = this.addTime(0, q); if (q > this.qtimeMax) this.qtimeMax = q; }
+    if (c >= 0) { this.ctime = this.addTime(1, c); if (c > this.ctimeMax) this.ctimeMax = c; }
+    if (r >= 0) { this.rtime = this.addTime(2, r); if (r > this.rtimeMax) this.rtimeMax = r; }
+    if (t >= 0) { this.ttime = this.addTime(3, t); if (t > this.ttimeMax) this.ttimeMax = t; }
+  }
+
+  /** One sample into sum `i`; returns the new average. */
+  private addTime(i: number, v: number): number {
+    const n = ++this.timeSamples[i];
+    let sum = this.timeSums[i];
+    if (n > TIME_STATS_SAMPLES) sum -= Math.floor((sum + TIME_STATS_SAMPLES - 1) / TIME_STATS_SAMPLES);
+    sum += Math.round(v);
+    this.timeSums[i] = sum;
+    const w = n < TIME_STATS_SAMPLES ? n : TIME_STATS_SAMPLES;
+    return Math.floor((sum + w - 1) / w);
   }
 
   /** `clear counters`: only the max values. */

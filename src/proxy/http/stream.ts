@@ -42,6 +42,7 @@ import { existingConnectionContext } from '../tcp/gate';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 import { nowHr, nowMs, withClock } from '../../util/clock';
 import { readIntoSharedBuffer } from '../shared-read';
+import { directWrite, NOT_DONE, QUEUED, WRITTEN, type DirectWriteOwner } from '../direct-write';
 
 const enum St {
   /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
@@ -66,6 +67,12 @@ const enum St {
  * headers (keep-alive, te, upgrade, proxy-connection) pass through (observed on 2.6.12).
  */
 function keepConnectionTokens(value: string, acc: string, dropUpgrade: boolean): string {
+  // The usual single token, without splitting (one per message on the hot path).
+  const n = value.length;
+  if ((n === 10 || n === 5) && value.indexOf(',') < 0) {
+    const l = value.toLowerCase();
+    if (l === 'keep-alive' || l === 'close') return acc;
+  }
   let out = acc;
   for (const part of value.split(',')) {
     const t = part.trim();
@@ -92,7 +99,7 @@ export function closeIdleStreams(): void {
   for (const s of idleRegistry) s.closeIfIdle();
 }
 
-export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarget {
+export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarget, DirectWriteOwner {
   readonly instance: Instance;
   readonly fe: Proxy;
   readonly sock: Socket;
@@ -160,6 +167,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private phaseAt = 0;
   /** `timeout client` / `timeout server` (or tunnel, server-fin) inactivity, ms; 0 = off. */
   private cliIdleMs = 0;
+  /** Direct writes (direct-write.ts) still queued in libuv, client and server side. */
+  private clientQueued = 0;
+  private serverQueued = 0;
   private cliSeen = 0;
   private srvIdleMs = 0;
   private srvSeen = 0;
@@ -843,14 +853,14 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private clientActivity(): void {
     const now = nowHr();
     this.cliSeen = now;
-    if (this.srv !== null && (!this.reqDone || this.state === St.Tunnel) && !this.srv.writableNeedDrain) this.srvSeen = now;
+    if (this.srv !== null && (!this.reqDone || this.state === St.Tunnel) && !this.srv.writableNeedDrain && this.serverQueued === 0) this.srvSeen = now;
   }
 
   /** Bytes read from the server: its inactivity timer restarts, and the client's when they go on to it. */
   private serverActivity(): void {
     const now = nowHr();
     this.srvSeen = now;
-    if ((this.state === St.ResponseBody || this.state === St.Tunnel) && !this.sock.writableNeedDrain) this.cliSeen = now;
+    if ((this.state === St.ResponseBody || this.state === St.Tunnel) && !this.sock.writableNeedDrain && this.clientQueued === 0) this.cliSeen = now;
   }
 
   onClientDrain(): void {
@@ -861,7 +871,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   onClientTimeout(): void {
     // `timeout client` during data transfer. While the upload waits for the server to drain,
     // the client is not the one late (HAProxy does not expect to read then).
-    if (!this.reqDone && this.state !== St.Tunnel && this.srv?.writableNeedDrain) return;
+    if (!this.reqDone && this.state !== St.Tunnel && (this.srv?.writableNeedDrain || this.serverQueued > 0)) return;
     if (this.state === St.Tunnel) {
       this.abort('c', 'D', this.rec.status);
       return;
@@ -1018,14 +1028,18 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.rec.serverPort = this.server!.port;
     this.state = St.WaitResponse;
     this.setServerIdle(this.be!.cfg.timeouts.server);
-    // Send head + buffered body in one go (cork so they leave as one segment).
-    sock.cork();
-    for (const p of this.pendingOut) {
-      if (typeof p === 'string') sock.write(p, 'latin1');
-      else sock.write(p);
+    // Send head + buffered body in one go (one writev, or cork so they leave as one segment).
+    const r = this.serverQueued === 0 ? directWrite(sock, this.pendingOut, this, SERVER_SIDE) : NOT_DONE;
+    if (r === QUEUED) this.serverQueued++;
+    else if (r === NOT_DONE) {
+      sock.cork();
+      for (const p of this.pendingOut) {
+        if (typeof p === 'string') sock.write(p, 'latin1');
+        else sock.write(p);
+      }
+      sock.uncork();
     }
     this.pendingOut.length = 0;
-    sock.uncork();
     if (!this.reqDone) this.sock.resume();
   }
 
@@ -1195,19 +1209,58 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
       return;
     }
     if (this.resBody === BodyKind.None) {
-      this.sock.write(out, 'latin1');
+      this.toClient(out);
       this.responseDone(rest);
       return;
     }
     this.state = St.ResponseBody;
+    if (rest && this.enc === null && this.resBody === BodyKind.Length && this.clientQueued === 0) {
+      // The usual small response: head and body leave in one write.
+      const n = Math.min(rest.length, this.resRemaining);
+      const pair = PAIR;
+      pair[0] = out;
+      pair[1] = n === rest.length ? rest : rest.subarray(0, n);
+      const w = directWrite(this.sock, pair, this, CLIENT_SIDE);
+      pair[0] = pair[1] = EMPTY;
+      if (w !== NOT_DONE) {
+        this.resRemaining -= n;
+        rec.bytesOut += n;
+        if (w === QUEUED) { this.clientQueued++; this.srv?.pause(); }
+        if (this.resRemaining === 0) this.responseDone(n < rest.length ? rest.subarray(n) : null);
+        return;
+      }
+    }
     if (rest) {
       this.sock.cork();
       this.sock.write(out, 'latin1');
       this.forwardResponseBody(rest, 0);
       this.sock.uncork();
-    } else {
-      this.sock.write(out, 'latin1');
+    } else if (!this.toClient(out)) {
+      this.srv?.pause();
     }
+  }
+
+  /**
+   * Writes to the client, straight to its handle when nothing is queued (direct-write.ts).
+   * False when the caller should hold the server side back until the client drains.
+   */
+  private toClient(data: string | Buffer): boolean {
+    if (this.clientQueued === 0) {
+      const one = ONE;
+      one[0] = data;
+      const w = directWrite(this.sock, one, this, CLIENT_SIDE);
+      one[0] = EMPTY;
+      if (w === WRITTEN) return true;
+      if (w === QUEUED) { this.clientQueued++; return false; }
+    }
+    return typeof data === 'string' ? this.sock.write(data, 'latin1') : this.sock.write(data);
+  }
+
+  /** DirectWriteOwner: a queued direct write has left (status < 0: the socket is closing). */
+  onDirectWriteDone(status: number, side: number): void {
+    if (side === CLIENT_SIDE) {
+      if (--this.clientQueued === 0 && status >= 0 && this.state !== St.Closed) this.onClientDrain();
+    } else if (--this.serverQueued === 0 && status >= 0 && this.state !== St.Closed) this.onServerDrain();
   }
 
   /** Rebuilds a response head for the client. */
@@ -1306,7 +1359,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     else if (n > 0) {
       const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
       this.rec.bytesOut += n;
-      if (!this.sock.write(slice)) this.srv?.pause();
+      if (!this.toClient(slice)) this.srv?.pause();
     }
     if (done) {
       const rest = offset + n < chunk.length ? chunk.subarray(offset + n) : null;
@@ -1418,7 +1471,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     } else if (this.state === St.ResponseBody) {
       // The server is paused because the client does not read: `timeout server` does not
       // run while HAProxy's buffer is full; `timeout client` ends it (cD--, observed).
-      if (this.sock.writableNeedDrain) return;
+      if (this.sock.writableNeedDrain || this.clientQueued > 0) return;
       this.abort('s', 'D', this.rec.status);
     } else if (this.state === St.Tunnel) {
       this.abort('s', 'D', this.rec.status);
@@ -1440,7 +1493,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.srv = null;
     this.srvIdleMs = 0;
     if (srv) {
-      if (this.keepServer && this.reqDone && !extra) releaseIdle(srv);
+      if (this.keepServer && this.reqDone && !extra && !this.instance.stopping) releaseIdle(srv);
       else { srv.fcOwner = null; srv.destroy(); }
     }
     this.finishTxn();
@@ -1454,7 +1507,7 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.state = St.Idle;
     idleRegistry.add(this);
     this.newTxn();
-    this.sock.resume();
+    if (this.sock.isPaused()) this.sock.resume();
     if (this.inBuf) {
       // A pipelined request is already here.
       this.receiveHead(null);
@@ -1709,6 +1762,13 @@ function onSockError(): void { /* reported through 'close' */ }
 function onSockDrain(this: OwnedSocket): void { this.fcStream.onClientDrain(); }
 function onSockTimeout(this: OwnedSocket): void { this.fcStream.onClientTimeout(); }
 function fireStreamTimer(s: HttpStream): void { s.onTimerFired(); }
+
+const CLIENT_SIDE = 0;
+const SERVER_SIDE = 1;
+const EMPTY = Buffer.alloc(0);
+/** Scratch arrays for direct writes (direct-write.ts copies them when it keeps them). */
+const ONE: (string | Buffer)[] = [EMPTY];
+const PAIR: (string | Buffer)[] = [EMPTY, EMPTY];
 
 /** What `show sess` sees of a connection: a small view reading the stream on demand. */
 class SessionView {
