@@ -14,6 +14,7 @@ import type { SampleContext } from '../sample/context';
 import type { PickExplanation } from '../lb/balancer';
 import type { TermCause } from './stream-record';
 import { adoptServerSocket, takeIdle, type PooledSocket, type ServerSocketOwner } from './reuse';
+import { RawServerSocket, rawSocketsAvailable, type RawConnectCallbacks } from './raw-socket';
 import { processQueue } from './queue';
 import { rt } from './runtime-config';
 import { hasRoom } from '../lb/usable';
@@ -92,13 +93,17 @@ export interface ConnectTarget extends ServerSocketOwner {
   sni?(server: Server): string | undefined;
   /** Bytes to send before anything else on a new connection (PROXY protocol header). */
   preamble?(server: Server): Buffer | undefined;
+  /** The target takes RawServerSocket connections (raw-socket.ts) for plain TCP servers. */
+  readonly rawServerSockets?: boolean;
 }
 
 /** One request's connection attempts (kept across retries). */
-export class ConnectAttempt {
+export class ConnectAttempt implements RawConnectCallbacks {
   retries = 0;
   failed: Server | undefined;
   private sock: net.Socket | null = null;
+  private raw: RawServerSocket | null = null;
+  private rawServer: Server | null = null;
   private readonly target: ConnectTarget;
   private readonly be: Proxy;
 
@@ -121,6 +126,12 @@ export class ConnectAttempt {
     server.counters.connects++;
     this.be.beCounters.connects++;
     const useTls = server.cfg.options.ssl === true;
+    if (!useTls && this.target.rawServerSockets === true && rawSocketsAvailable(server.host)) {
+      this.rawServer = server;
+      this.raw = new RawServerSocket(server, this.target, server.host, server.port, this);
+      this.target.armConnectTimer(this.be.cfg.timeouts.connect);
+      return;
+    }
     const sock: net.Socket = useTls
       ? tls.connect({ ...serverTlsOptions(server.cfg, server.host, server.port, this.target.sni?.(server)), noDelay: true, allowHalfOpen: true } as tls.ConnectionOptions)
       : net.connect({ host: server.host, port: server.port, noDelay: true, allowHalfOpen: true });
@@ -143,6 +154,25 @@ export class ConnectAttempt {
     this.target.armConnectTimer(this.be.cfg.timeouts.connect);
   }
 
+  /** RawConnectCallbacks: the raw connection is up. */
+  onConnect(sock: RawServerSocket): void {
+    this.raw = null;
+    this.target.disarmTimer();
+    const pre = this.target.preamble?.(this.rawServer!);
+    this.rawServer = null;
+    sock.cork();
+    if (pre) sock.write(pre);
+    this.target.connected(sock, false, this.retries);
+    sock.uncork();
+  }
+
+  /** RawConnectCallbacks: the raw connection failed (refused, unreachable). */
+  onError(): void {
+    this.raw = null;
+    this.rawServer = null;
+    this.failure('S');
+  }
+
   /** `timeout connect` expired. */
   onTimeout(): void {
     this.failure('s');
@@ -150,6 +180,7 @@ export class ConnectAttempt {
 
   /** Stops a pending connect (client went away). */
   cancel(): void {
+    this.dropRaw();
     if (this.sock) {
       this.sock.removeAllListeners('connect');
       this.sock.on('error', () => { /* ignore after cancel */ });
@@ -158,7 +189,18 @@ export class ConnectAttempt {
     }
   }
 
+  private dropRaw(): void {
+    const raw = this.raw;
+    if (raw) {
+      this.raw = null;
+      this.rawServer = null;
+      raw.fcOwner = null;
+      raw.destroy();
+    }
+  }
+
   private failure(cause: TermCause): void {
+    this.dropRaw();
     const sock = this.sock;
     if (sock) {
       sock.removeAllListeners('connect');

@@ -20,12 +20,29 @@ export interface ServerSocketOwner {
   onServerDrain(): void;
 }
 
-/** A server socket with its permanent handlers installed once at connect time. */
-export interface PooledSocket extends Socket {
+/**
+ * A server connection as the streams use it: a net.Socket with its permanent handlers
+ * installed once at connect time, or a RawServerSocket (raw-socket.ts), which calls its owner
+ * directly.
+ */
+export interface PooledSocket {
   fcOwner: ServerSocketOwner | null;
   fcServer: Server;
-  /** Index in the pool's idle list, -1 when in use. */
+  /** Parked in the pool's idle list. */
   fcIdle: boolean;
+  readonly destroyed: boolean;
+  readonly readableEnded: boolean;
+  readonly writableNeedDrain: boolean;
+  readonly writableLength: number;
+  write(data: string | Uint8Array, encoding?: BufferEncoding): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  isPaused(): boolean;
+  cork(): void;
+  uncork(): void;
+  setTimeout(ms: number): unknown;
 }
 
 const pools = new Map<Server, PooledSocket[]>();
@@ -35,16 +52,13 @@ const MAX_IDLE_PER_SERVER = 256;
 
 /** Installs the permanent dispatching handlers on a fresh server socket. */
 export function adoptServerSocket(sock: Socket, server: Server, owner: ServerSocketOwner): PooledSocket {
-  const s = sock as PooledSocket;
+  const s = sock as Socket & PooledSocket;
   s.fcOwner = owner;
   s.fcServer = server;
   s.fcIdle = false;
   if (!readIntoSharedBuffer(s, onServerSocketData)) s.on('data', onServerSocketData);
   s.on('end', () => { if (s.fcOwner) s.fcOwner.onServerEnd(); else s.destroy(); });
-  s.on('close', (hadError: boolean) => {
-    if (s.fcIdle) removeIdle(s);
-    if (s.fcOwner) s.fcOwner.onServerClose(hadError);
-  });
+  s.on('close', (hadError: boolean) => onPooledClose(s, hadError));
   s.on('error', (e: Error) => { if (s.fcOwner) s.fcOwner.onServerError(e); });
   s.on('timeout', () => { if (s.fcOwner) s.fcOwner.onServerTimeout(); else s.destroy(); });
   s.on('drain', () => { if (s.fcOwner) s.fcOwner.onServerDrain(); });
@@ -54,7 +68,13 @@ export function adoptServerSocket(sock: Socket, server: Server, owner: ServerSoc
 function serverData(this: PooledSocket, d: Buffer): void {
   if (this.fcOwner) this.fcOwner.onServerData(d); else this.destroy();
 }
-function onServerSocketData(this: PooledSocket, d: Buffer): void { withClock(serverData, this, d); }
+function onServerSocketData(this: Socket & PooledSocket, d: Buffer): void { withClock(serverData, this, d); }
+
+/** A server connection closed: out of the idle list, and its owner told. */
+export function onPooledClose(s: PooledSocket, hadError: boolean): void {
+  if (s.fcIdle) removeIdle(s);
+  if (s.fcOwner) s.fcOwner.onServerClose(hadError);
+}
 
 /** Parks a healthy keep-alive server socket for reuse. */
 export function releaseIdle(s: PooledSocket): void {

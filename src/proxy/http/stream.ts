@@ -42,6 +42,7 @@ import { existingConnectionContext } from '../tcp/gate';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 import { nowHr, nowMs, withClock } from '../../util/clock';
 import { readIntoSharedBuffer } from '../shared-read';
+import { RawServerSocket } from '../raw-socket';
 import { directWrite, NOT_DONE, QUEUED, WRITTEN, type DirectWriteOwner } from '../direct-write';
 
 const enum St {
@@ -968,6 +969,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.attempt = connectServer(this, this.server!, this.be!, reuse, this.attempt);
   }
 
+  /** ConnectTarget: plain TCP server connections are RawServerSockets (raw-socket.ts). */
+  get rawServerSockets(): boolean { return true; }
+
   /** ConnectTarget: PROXY protocol header for `send-proxy` / `send-proxy-v2` servers. */
   preamble(server: Server): Buffer | undefined {
     const v = server.cfg.sendProxy;
@@ -1029,7 +1033,13 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.state = St.WaitResponse;
     this.setServerIdle(this.be!.cfg.timeouts.server);
     // Send head + buffered body in one go (one writev, or cork so they leave as one segment).
-    const r = this.serverQueued === 0 ? directWrite(sock, this.pendingOut, this, SERVER_SIDE) : NOT_DONE;
+    if (sock instanceof RawServerSocket) {
+      sock.writeChunks(this.pendingOut);
+      this.pendingOut.length = 0;
+      if (!this.reqDone) this.sock.resume();
+      return;
+    }
+    const r = this.serverQueued === 0 ? directWrite(sock as PooledSocket & Socket, this.pendingOut, this, SERVER_SIDE) : NOT_DONE;
     if (r === QUEUED) this.serverQueued++;
     else if (r === NOT_DONE) {
       sock.cork();

@@ -39,7 +39,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
   readonly sock: Socket;
   private be: Proxy | null = null;
   server: Server | null = null;
-  private srv: PooledSocket | null = null;
+  private srv: (Socket & PooledSocket) | null = null;
   private readonly rec: StreamRecord;
   private readonly sample: SampleContext;
   private pending: Buffer[] = [];
@@ -223,7 +223,9 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     s.streams.add(this);
   }
 
-  connected(sock: PooledSocket, _reused: boolean, retries: number): void {
+  connected(conn: PooledSocket, _reused: boolean, retries: number): void {
+    // TCP streams do not ask for raw server sockets (rawServerSockets): this is a net.Socket.
+    const sock = conn as Socket & PooledSocket;
     if (this.closed) { sock.destroy(); return; }
     this.srv = sock;
     this.connecting = false;
