@@ -79,6 +79,20 @@ function load(): Bindings | undefined {
 
 const B = load();
 const SHARED = Buffer.allocUnsafe(64 * 1024);
+/** Reads of at least this many bytes use a recycled buffer (see readDone). */
+const BIG_READ = 16 * 1024;
+const BIG_FREE_MAX = 64;
+const bigFree: Buffer[] = [];
+let chunkReleased = false;
+
+/**
+ * Called by the owner, inside onServerData, when the chunk it got is no longer referenced
+ * anywhere (its bytes are in the kernel): the buffer behind it can take the next large read.
+ */
+export function releaseServerChunk(): void {
+  chunkReleased = true;
+}
+
 /** Bytes queued in libuv above which writes report backpressure (net.Socket's highWaterMark). */
 const HIGH_WATER = 16 * 1024;
 
@@ -159,9 +173,20 @@ export class RawServerSocket implements PooledSocket {
   readDone(n: number): void {
     if (this.destroyed) return;
     if (n > 0) {
-      const chunk = Buffer.allocUnsafe(n);
-      SHARED.copy(chunk, 0, 0, n);
-      withClock(deliverData, this, chunk);
+      if (n < BIG_READ) {
+        const chunk = Buffer.allocUnsafe(n);
+        SHARED.copy(chunk, 0, 0, n);
+        withClock(deliverData, this, chunk);
+        return;
+      }
+      // A large read (a body in full flight) goes into a recycled buffer: allocating 64 KiB
+      // per read makes V8 run a full GC every few dozen MB for the external memory alone.
+      const big = bigFree.pop() ?? Buffer.allocUnsafeSlow(SHARED.length);
+      SHARED.copy(big, 0, 0, n);
+      chunkReleased = false;
+      withClock(deliverData, this, n === big.length ? big : big.subarray(0, n));
+      if (chunkReleased && bigFree.length < BIG_FREE_MAX) bigFree.push(big);
+      chunkReleased = false;
       return;
     }
     if (n === 0) return;

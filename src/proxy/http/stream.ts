@@ -42,7 +42,7 @@ import { existingConnectionContext } from '../tcp/gate';
 import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCompress, type Encoder } from './compression';
 import { nowHr, nowMs, withClock } from '../../util/clock';
 import { readIntoSharedBuffer } from '../shared-read';
-import { RawServerSocket } from '../raw-socket';
+import { RawServerSocket, releaseServerChunk } from '../raw-socket';
 import { directWrite, NOT_DONE, QUEUED, WRITTEN, type DirectWriteOwner } from '../direct-write';
 
 const enum St {
@@ -1369,7 +1369,20 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     else if (n > 0) {
       const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
       this.rec.bytesOut += n;
-      if (!this.toClient(slice)) this.srv?.pause();
+      if (offset === 0 && this.clientQueued === 0) {
+        // A body chunk straight from the server: when the kernel takes it at once, nothing
+        // keeps it and its buffer can be reused for the next large read (raw-socket.ts).
+        const one = ONE;
+        one[0] = slice;
+        const w = directWrite(this.sock, one, this, CLIENT_SIDE);
+        one[0] = EMPTY;
+        if (w === WRITTEN) {
+          if (offset + n === chunk.length) releaseServerChunk();
+        } else if (w === QUEUED) {
+          this.clientQueued++;
+          this.srv?.pause();
+        } else if (!this.sock.write(slice)) this.srv?.pause();
+      } else if (!this.toClient(slice)) this.srv?.pause();
     }
     if (done) {
       const rest = offset + n < chunk.length ? chunk.subarray(offset + n) : null;
