@@ -13,6 +13,7 @@ import { newStreamRecord, type StreamRecord, type TermCause, type TermPhase } fr
 import type { SampleContext } from '../../sample/context';
 import { assignServer, connectServer, releaseServer, type ConnectAttempt, type ConnectTarget } from '../backend';
 import type { PooledSocket } from '../reuse';
+import { readIntoSharedBuffer } from '../shared-read';
 import { dequeue, enqueue, type QueuedRequest } from '../queue';
 import { rt, runtimeLookup } from '../runtime-config';
 import { logStream } from '../../log/index';
@@ -76,7 +77,8 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     sock.setNoDelay(true);
     const fo = fe.cfg.options;
     if (fo.tcpka || fo.clitcpka) sock.setKeepAlive(true, keepIdle(fe.cfg.ext.clitcpkaIdle));
-    sock.on('data', (d: Buffer) => this.onClientData(d));
+    (sock as TcpOwnedSocket).fcTcp = this;
+    if (!readIntoSharedBuffer(sock as TcpOwnedSocket, onTcpClientData)) sock.on('data', onTcpClientData);
     sock.on('end', () => this.onClientEnd());
     sock.on('close', () => this.onClientClose());
     sock.on('error', () => { /* 'close' follows */ });
@@ -296,7 +298,7 @@ export class TcpStream implements ConnectTarget, QueuedRequest {
     this.end(cause, 'C');
   }
 
-  private onClientData(d: Buffer): void {
+  onClientData(d: Buffer): void {
     this.rec.bytesIn += d.length;
     if (this.inspecting) {
       this.pending.push(d);
@@ -458,3 +460,7 @@ function resetClose(sock: Socket): void {
 function strip(a: string): string {
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
+
+/** A client socket pointing back to its TCP stream (one data handler for every socket). */
+type TcpOwnedSocket = Socket & { fcTcp: TcpStream };
+function onTcpClientData(this: TcpOwnedSocket, d: Buffer): void { this.fcTcp.onClientData(d); }
