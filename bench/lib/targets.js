@@ -57,7 +57,9 @@ async function startTarget(name, ctx) {
       argv = ['haproxy', '-db', '-f', cfgFile];
     } else {
       if (!ctx.fulcrumDir) return { ...base, reason: ctx.fulcrumError || 'fulcrum is not built (dist/src/cli/main.js missing)' };
-      argv = [process.execPath, path.join(ctx.fulcrumDir, 'bin', 'fulcrum'), '-db', '-f', cfgFile];
+      // Run as an operator does: the executable itself, whose first line carries Fulcrum's
+      // Node flags, with this run's node first in PATH.
+      argv = [path.join(ctx.fulcrumDir, 'bin', 'fulcrum'), '-db', '-f', cfgFile];
     }
   } else if (name === 'node-http-proxy' || name === 'fastify-http-proxy') {
     if (!scenario.peers) return { ...base, reason: 'not applicable to this scenario' };
@@ -70,7 +72,8 @@ async function startTarget(name, ctx) {
   } else {
     return { ...base, reason: `unknown target ${name}` };
   }
-  const proc = startProcess(argv, { cpu: proxyCpu, cwd: BENCH });
+  const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
+  const proc = startProcess(argv, { cpu: proxyCpu, cwd: BENCH, env });
   const r = await readyOrFail(name, proc, port, checkPath, name === 'fulcrum' ? 8000 : 5000);
   if (!r.ok) return { ...base, reason: r.reason };
   return { ...base, port, pid: proc.pid, ok: true, proc, stop: () => stopProcess(proc) };

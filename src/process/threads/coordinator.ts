@@ -91,7 +91,9 @@ async function startThreads(instance: Instance, n: number): Promise<void> {
   try { structuredClone(config); } catch { config = undefined; /* each thread parses the files again */ }
   for (let tid = 1; tid <= n; tid++) {
     const data: ThreadData = { config, options: instance.options, tid, layout, channel, states };
-    const worker = new Worker(join(__dirname, 'worker-thread.js'), { workerData: data, env, stdout: false, stderr: false });
+    // A small young generation per thread, as bin/fulcrum sets for the main thread
+    // (--max-semi-space-size=4: three 4 MiB semi-space-sized areas).
+    const worker = new Worker(join(__dirname, 'worker-thread.js'), { workerData: data, env, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
     const t: ThreadInfo = { tid, threadId: worker.threadId, worker, ready: false, exited: false };
     threads.push(t);
     started.push(new Promise<void>((resolve, reject) => {

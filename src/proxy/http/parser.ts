@@ -254,7 +254,14 @@ function parseHeaders(text: string, start: number, head: ParsedHead, limits: Par
     const vs = i;
     let ve = end;
     while (ve > vs && ((c = text.charCodeAt(ve - 1)) === 32 || c === 9)) ve--;
-    for (; i < ve; i++) if (text.charCodeAt(i) === 13) return err('CR in header value', i);
+    // A CR inside the value. On a CRLF line the search stops at the line's own CR (at `end`,
+    // past `ve`); a bare-LF line is scanned by hand so the search cannot run to the head's end.
+    if (end !== eol) {
+      const cr = ve > vs ? text.indexOf('\r', vs) : -1;
+      if (cr !== -1 && cr < ve) return err('CR in header value', cr);
+    } else {
+      for (; i < ve; i++) if (text.charCodeAt(i) === 13) return err('CR in header value', i);
+    }
     if (h.length / 2 >= maxHeaders) return err('too many headers', pos);
     h.push(name, text.slice(vs, ve));
     pos = eol + 1;

@@ -1743,9 +1743,21 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   }
 }
 
+/**
+ * The address without its IPv4-mapped prefix, as one shared string per address: Node returns
+ * a new string for every socket, and an idle connection would keep two of them.
+ */
 function stripV4Mapped(a: string): string {
-  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+  const v = a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+  let shared = addressStrings.get(v);
+  if (shared === undefined) {
+    if (addressStrings.size >= 4096) addressStrings.clear();
+    addressStrings.set(v, v);
+    shared = v;
+  }
+  return shared;
 }
+const addressStrings = new Map<string, string>();
 
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
 
