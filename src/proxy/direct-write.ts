@@ -25,7 +25,7 @@ export const QUEUED = 2;
 export type DirectWriteResult = typeof NOT_DONE | typeof WRITTEN | typeof QUEUED;
 
 interface WriteReq { handle: unknown; oncomplete: (status: number) => void; async: boolean; bytes: number; buffer: unknown; owner: DirectWriteOwner | null; tag: number }
-interface StreamHandle {
+export interface StreamHandle {
   writeLatin1String(req: WriteReq, s: string): number;
   writeBuffer(req: WriteReq, b: Buffer): number;
   writev(req: WriteReq, chunks: unknown[], allBuffers: boolean): number;
@@ -56,6 +56,31 @@ function onComplete(this: WriteReq, status: number): void {
 }
 
 /**
+ * Starts writing `chunks` (latin1 strings and Buffers) on a stream handle with `req`: one
+ * write for one chunk, else one writev. Returns libuv's error code (0 = accepted).
+ */
+export function writeToHandle(handle: StreamHandle, req: object, chunks: readonly (string | Buffer)[]): number {
+  const r = req as WriteReq;
+  if (chunks.length === 1) {
+    const c = chunks[0];
+    return typeof c === 'string' ? handle.writeLatin1String(r, c) : handle.writeBuffer(r, c);
+  }
+  let allBuffers = true;
+  for (let i = 0; i < chunks.length; i++) if (typeof chunks[i] === 'string') { allBuffers = false; break; }
+  let list: unknown[];
+  if (allBuffers) list = chunks.slice();
+  else {
+    list = new Array(chunks.length * 2);
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i];
+      list[i * 2] = c;
+      list[i * 2 + 1] = typeof c === 'string' ? 'latin1' : 'buffer';
+    }
+  }
+  return handle.writev(r, list, allBuffers);
+}
+
+/**
  * Writes `chunks` (strings are latin1) to `sock` through its handle when nothing is queued
  * in its Writable. A failed write destroys the socket (its 'close' follows, as for a failed
  * socket.write()). `tag` is handed back to `owner.onDirectWriteDone` with the status.
@@ -73,25 +98,7 @@ export function directWrite(sock: Socket, chunks: readonly (string | Buffer)[], 
   req.buffer = null;
   req.owner = null;
   req.tag = tag;
-  let err: number;
-  if (chunks.length === 1) {
-    const c = chunks[0];
-    err = typeof c === 'string' ? handle.writeLatin1String(req, c) : handle.writeBuffer(req, c);
-  } else {
-    let allBuffers = true;
-    for (let i = 0; i < chunks.length; i++) if (typeof chunks[i] === 'string') { allBuffers = false; break; }
-    let list: unknown[];
-    if (allBuffers) list = chunks.slice();
-    else {
-      list = new Array(chunks.length * 2);
-      for (let i = 0; i < chunks.length; i++) {
-        const c = chunks[i];
-        list[i * 2] = c;
-        list[i * 2 + 1] = typeof c === 'string' ? 'latin1' : 'buffer';
-      }
-    }
-    err = handle.writev(req, list, allBuffers);
-  }
+  const err = writeToHandle(handle, req, chunks);
   if (err !== 0) {
     sock.destroy();
     return WRITTEN;

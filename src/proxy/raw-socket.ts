@@ -21,6 +21,7 @@ import { isIP } from 'node:net';
 import type { Server } from './server';
 import { onPooledClose, type PooledSocket, type ServerSocketOwner } from './reuse';
 import { withClock } from '../util/clock';
+import { writeToHandle, type StreamHandle } from './direct-write';
 
 interface Req { [k: string]: unknown; oncomplete: (...a: never[]) => void }
 interface TcpHandle {
@@ -79,6 +80,9 @@ function load(): Bindings | undefined {
 
 const B = load();
 const SHARED = Buffer.allocUnsafe(64 * 1024);
+const EMPTY = Buffer.alloc(0);
+/** Scratch list for single writes (send copies it when libuv keeps it). */
+const ONE: (string | Buffer)[] = [EMPTY];
 /** Reads of at least this many bytes use a recycled buffer (see readDone). */
 const BIG_READ = 16 * 1024;
 const BIG_FREE_MAX = 64;
@@ -226,31 +230,21 @@ export class RawServerSocket implements PooledSocket {
     req.async = false;
     req.bytes = 0;
     req.buffer = null;
-    let err: number;
+    let chunks: readonly (string | Buffer)[];
+    if (many !== null) chunks = many;
+    else { ONE[0] = one!; chunks = ONE; }
     let len = 0;
-    if (one !== null) {
-      len = one.length;
-      err = typeof one === 'string' ? this.handle.writeLatin1String(req, one) : this.handle.writeBuffer(req, one);
-    } else {
-      const list = many!;
-      let allBuffers = true;
-      for (let i = 0; i < list.length; i++) { len += list[i].length; if (typeof list[i] === 'string') allBuffers = false; }
-      let arr: unknown[];
-      if (allBuffers) arr = list.slice();
-      else {
-        arr = new Array(list.length * 2);
-        for (let i = 0; i < list.length; i++) { arr[i * 2] = list[i]; arr[i * 2 + 1] = typeof list[i] === 'string' ? 'latin1' : 'buffer'; }
-      }
-      err = this.handle.writev(req, arr, allBuffers);
-      if (err === 0 && b.state[b.kLastWriteWasAsync] !== 0) req.buffer = arr;
-    }
+    for (let i = 0; i < chunks.length; i++) len += chunks[i].length;
+    const err = writeToHandle(this.handle as unknown as StreamHandle, req, chunks);
+    const async = err === 0 && B!.state[B!.kLastWriteWasAsync] !== 0;
+    if (async) req.buffer = chunks.slice(); // libuv keeps pointers into the data until done
+    ONE[0] = EMPTY;
     if (err !== 0) {
       this.hadError = true;
       this.destroy();
       return false;
     }
-    if (b.state[b.kLastWriteWasAsync] === 0) return !this.writableNeedDrain;
-    if (req.buffer === null) req.buffer = one;
+    if (!async) return !this.writableNeedDrain;
     req.fcSock = this;
     req.fcLen = len;
     this.writableLength += len;

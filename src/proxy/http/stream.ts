@@ -168,12 +168,12 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
   private phaseAt = 0;
   /** `timeout client` / `timeout server` (or tunnel, server-fin) inactivity, ms; 0 = off. */
   private cliIdleMs = 0;
-  /** Direct writes (direct-write.ts) still queued in libuv, client and server side. */
-  private clientQueued = 0;
-  private serverQueued = 0;
   private cliSeen = 0;
   private srvIdleMs = 0;
   private srvSeen = 0;
+  /** Direct writes (direct-write.ts) still queued in libuv, client and server side. */
+  private clientQueued = 0;
+  private serverQueued = 0;
   private attempt: ConnectAttempt | null = null;
   private queued = false;
   queuedAt = 0;
