@@ -103,7 +103,6 @@ export class ConnectAttempt implements RawConnectCallbacks {
   failed: Server | undefined;
   private sock: net.Socket | null = null;
   private raw: RawServerSocket | null = null;
-  private rawServer: Server | null = null;
   private readonly target: ConnectTarget;
   private readonly be: Proxy;
 
@@ -127,7 +126,6 @@ export class ConnectAttempt implements RawConnectCallbacks {
     this.be.beCounters.connects++;
     const useTls = server.cfg.options.ssl === true;
     if (!useTls && this.target.rawServerSockets === true && rawSocketsAvailable(server.host)) {
-      this.rawServer = server;
       this.raw = new RawServerSocket(server, this.target, server.host, server.port, this);
       this.target.armConnectTimer(this.be.cfg.timeouts.connect);
       return;
@@ -158,8 +156,7 @@ export class ConnectAttempt implements RawConnectCallbacks {
   onConnect(sock: RawServerSocket): void {
     this.raw = null;
     this.target.disarmTimer();
-    const pre = this.target.preamble?.(this.rawServer!);
-    this.rawServer = null;
+    const pre = this.target.preamble?.(sock.fcServer);
     sock.cork();
     if (pre) sock.write(pre);
     this.target.connected(sock, false, this.retries);
@@ -169,7 +166,6 @@ export class ConnectAttempt implements RawConnectCallbacks {
   /** RawConnectCallbacks: the raw connection failed (refused, unreachable). */
   onError(): void {
     this.raw = null;
-    this.rawServer = null;
     this.failure('S');
   }
 
@@ -193,7 +189,6 @@ export class ConnectAttempt implements RawConnectCallbacks {
     const raw = this.raw;
     if (raw) {
       this.raw = null;
-      this.rawServer = null;
       raw.fcOwner = null;
       raw.destroy();
     }

@@ -10,7 +10,7 @@
  * TCP handle net.Socket wraps (Node's tcp_wrap and stream_wrap bindings), and tells its owner
  * (reuse.ts ServerSocketOwner) directly instead of emitting events.
  *
- * Reads go into one shared buffer and are copied out (see shared-read.ts). Writes are tried
+ * Reads go into the shared read buffer and are copied out (see shared-read.ts). Writes are tried
  * at once by libuv; what the kernel does not take stays queued in libuv, in order, and
  * `writableNeedDrain` tells the owner to wait for onServerDrain. Only for plain TCP to an IP
  * address; {@link rawSocketsAvailable} is false when this Node lacks the bindings (or with
@@ -22,6 +22,7 @@ import type { Server } from './server';
 import { onPooledClose, type PooledSocket, type ServerSocketOwner } from './reuse';
 import { withClock } from '../util/clock';
 import { writeToHandle, type StreamHandle } from './direct-write';
+import { SHARED_READ_BUFFER, copyOutOfSharedBuffer } from './shared-read';
 
 interface Req { [k: string]: unknown; oncomplete: (...a: never[]) => void }
 interface TcpHandle {
@@ -79,7 +80,7 @@ function load(): Bindings | undefined {
 }
 
 const B = load();
-const SHARED = Buffer.allocUnsafe(64 * 1024);
+const SHARED = SHARED_READ_BUFFER;
 const EMPTY = Buffer.alloc(0);
 /** Scratch list for single writes (send copies it when libuv keeps it). */
 const ONE: (string | Buffer)[] = [EMPTY];
@@ -178,9 +179,7 @@ export class RawServerSocket implements PooledSocket {
     if (this.destroyed) return;
     if (n > 0) {
       if (n < BIG_READ) {
-        const chunk = Buffer.allocUnsafe(n);
-        SHARED.copy(chunk, 0, 0, n);
-        withClock(deliverData, this, chunk);
+        withClock(deliverData, this, copyOutOfSharedBuffer(n));
         return;
       }
       // A large read (a body in full flight) goes into a recycled buffer: allocating 64 KiB

@@ -37,17 +37,24 @@ function findFields(): OnreadFields | undefined {
 }
 
 const fields = findFields();
-const SHARED = Buffer.allocUnsafe(64 * 1024);
+/** The buffer every socket read lands in (reads are synchronous: one at a time). */
+export const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const SHARED = SHARED_READ_BUFFER;
+
+/** A Buffer of its own with the first `n` bytes of the shared read buffer. */
+export function copyOutOfSharedBuffer(n: number): Buffer {
+  const chunk = Buffer.allocUnsafe(n);
+  SHARED.copy(chunk, 0, 0, n);
+  return chunk;
+}
 
 type Handle = { useUserBuffer?: (b: Uint8Array) => void };
 const kOnChunk = Symbol('fulcrum.onChunk');
 type ChunkSocket = Socket & { [kOnChunk]: (this: Socket, chunk: Buffer) => void };
 
 /** Node calls this after each read with the byte count; one function for every socket. */
-function copyOut(this: ChunkSocket, n: number, buf: Buffer): boolean {
-  const chunk = Buffer.allocUnsafe(n);
-  buf.copy(chunk, 0, 0, n);
-  this[kOnChunk](chunk);
+function copyOut(this: ChunkSocket, n: number): boolean {
+  this[kOnChunk](copyOutOfSharedBuffer(n));
   return true;
 }
 

@@ -43,7 +43,7 @@ import { chooseAlgorithm, compressionOf, createEncoder, rewriteHeaders, shouldCo
 import { nowHr, nowMs, withClock } from '../../util/clock';
 import { readIntoSharedBuffer } from '../shared-read';
 import { RawServerSocket, releaseServerChunk } from '../raw-socket';
-import { directWrite, NOT_DONE, QUEUED, WRITTEN, type DirectWriteOwner } from '../direct-write';
+import { directWrite, NOT_DONE, QUEUED, WRITTEN, type DirectWriteOwner, type DirectWriteResult } from '../direct-write';
 
 const enum St {
   /** Waiting for the first byte of a request (keep-alive idle or fresh connection). */
@@ -1033,13 +1033,9 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     this.state = St.WaitResponse;
     this.setServerIdle(this.be!.cfg.timeouts.server);
     // Send head + buffered body in one go (one writev, or cork so they leave as one segment).
-    if (sock instanceof RawServerSocket) {
-      sock.writeChunks(this.pendingOut);
-      this.pendingOut.length = 0;
-      if (!this.reqDone) this.sock.resume();
-      return;
-    }
-    const r = this.serverQueued === 0 ? directWrite(sock as PooledSocket & Socket, this.pendingOut, this, SERVER_SIDE) : NOT_DONE;
+    let r: DirectWriteResult = NOT_DONE;
+    if (sock instanceof RawServerSocket) { sock.writeChunks(this.pendingOut); r = WRITTEN; }
+    else if (this.serverQueued === 0) r = directWrite(sock as PooledSocket & Socket, this.pendingOut, this, SERVER_SIDE);
     if (r === QUEUED) this.serverQueued++;
     else if (r === NOT_DONE) {
       sock.cork();
@@ -1255,15 +1251,24 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
    * False when the caller should hold the server side back until the client drains.
    */
   private toClient(data: string | Buffer): boolean {
+    const w = this.sendToClient(data);
+    return w === WRITTEN || w === BUFFERED;
+  }
+
+  /**
+   * toClient's result in detail: WRITTEN (the kernel took it), QUEUED (libuv holds the rest),
+   * BUFFERED (the socket's Writable took it and has room), FULL (the Writable is full).
+   */
+  private sendToClient(data: string | Buffer): number {
     if (this.clientQueued === 0) {
       const one = ONE;
       one[0] = data;
       const w = directWrite(this.sock, one, this, CLIENT_SIDE);
       one[0] = EMPTY;
-      if (w === WRITTEN) return true;
-      if (w === QUEUED) { this.clientQueued++; return false; }
+      if (w === WRITTEN) return WRITTEN;
+      if (w === QUEUED) { this.clientQueued++; return QUEUED; }
     }
-    return typeof data === 'string' ? this.sock.write(data, 'latin1') : this.sock.write(data);
+    return (typeof data === 'string' ? this.sock.write(data, 'latin1') : this.sock.write(data)) ? BUFFERED : FULL;
   }
 
   /** DirectWriteOwner: a queued direct write has left (status < 0: the socket is closing). */
@@ -1369,20 +1374,11 @@ export class HttpStream implements ServerSocketOwner, QueuedRequest, ConnectTarg
     else if (n > 0) {
       const slice = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
       this.rec.bytesOut += n;
-      if (offset === 0 && this.clientQueued === 0) {
-        // A body chunk straight from the server: when the kernel takes it at once, nothing
-        // keeps it and its buffer can be reused for the next large read (raw-socket.ts).
-        const one = ONE;
-        one[0] = slice;
-        const w = directWrite(this.sock, one, this, CLIENT_SIDE);
-        one[0] = EMPTY;
-        if (w === WRITTEN) {
-          if (offset + n === chunk.length) releaseServerChunk();
-        } else if (w === QUEUED) {
-          this.clientQueued++;
-          this.srv?.pause();
-        } else if (!this.sock.write(slice)) this.srv?.pause();
-      } else if (!this.toClient(slice)) this.srv?.pause();
+      const w = this.sendToClient(slice);
+      // When the kernel took the whole chunk at once nothing keeps it: its buffer can take
+      // the next large server read (raw-socket.ts).
+      if (w === WRITTEN) { if (offset + n === chunk.length) releaseServerChunk(); }
+      else if (w !== BUFFERED) this.srv?.pause();
     }
     if (done) {
       const rest = offset + n < chunk.length ? chunk.subarray(offset + n) : null;
@@ -1798,6 +1794,9 @@ function onSockDrain(this: OwnedSocket): void { this.fcStream.onClientDrain(); }
 function onSockTimeout(this: OwnedSocket): void { this.fcStream.onClientTimeout(); }
 function fireStreamTimer(s: HttpStream): void { s.onTimerFired(); }
 
+/** sendToClient results beyond direct-write's WRITTEN and QUEUED. */
+const BUFFERED = 3;
+const FULL = 4;
 const CLIENT_SIDE = 0;
 const SERVER_SIDE = 1;
 const EMPTY = Buffer.alloc(0);
