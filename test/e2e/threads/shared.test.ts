@@ -17,6 +17,17 @@ function statRow(csv: string, px: string, sv: string): Record<string, string> {
   return Object.fromEntries(l.split(',').map((v, i) => [header[i], v]));
 }
 
+/** A stub handler that keeps requests to /hold waiting until release() answers them; others get `ok`. */
+function holdingServer(): { held: http.ServerResponse[]; hold: http.RequestListener; release(): void } {
+  const held: http.ServerResponse[] = [];
+  const answer = (res: http.ServerResponse): void => { res.writeHead(200, { 'content-length': '3' }); res.end('ok\n'); };
+  return {
+    held,
+    hold: (req, res) => { if (req.url === '/hold') held.push(res); else answer(res); },
+    release: () => { for (const r of held.splice(0)) answer(r); },
+  };
+}
+
 async function seq(port: number, n: number, path = '/'): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push((await httpGet(port, path)).status);
@@ -63,12 +74,7 @@ listen be
 });
 
 test('nbthread 2: leastconn counts the connections of every thread', { timeout: 60_000 }, async () => {
-  const held: http.ServerResponse[] = [];
-  const hold: http.RequestListener = (req, res) => {
-    if (req.url === '/hold') { held.push(res); return; }
-    res.writeHead(200, { 'content-length': '3' });
-    res.end('ok\n');
-  };
+  const { held, hold, release } = holdingServer();
   const a = await startHttpStub('a', 0, hold);
   const b = await startHttpStub('b', 0, hold);
   const front = await freePort();
@@ -123,7 +129,7 @@ listen be
       rounds.push(delta.join(','));
       if (delta[0] > 0 && delta[1] > 0) split = delta;
       prev = th;
-      for (const r of held.splice(0)) { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); }
+      release();
       await Promise.all(done);
       // The next round starts from no connection on either server.
       await pollUntil(async () => {
@@ -172,12 +178,8 @@ listen be
 });
 
 test('nbthread 2: SIGUSR1 lets in-flight requests finish on every thread, then exits 0', { timeout: 60_000 }, async () => {
-  const held: http.ServerResponse[] = [];
-  const a = await startHttpStub('a', 0, (req, res) => {
-    if (req.url === '/hold') { held.push(res); return; }
-    res.writeHead(200, { 'content-length': '3' });
-    res.end('ok\n');
-  });
+  const { held, hold, release } = holdingServer();
+  const a = await startHttpStub('a', 0, hold);
   const front = await freePort();
   const fp = await startFulcrum(`
 global
@@ -202,7 +204,7 @@ listen be
     // No new connection once the threads stopped listening.
     await pollUntil(async () => !(await canConnect(front)), 'listeners closed', 5000);
     assert.ok(fp.running, 'still running while requests are in flight');
-    for (const r of held.splice(0)) { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); }
+    release();
     assert.deepEqual(await Promise.all(answers), [200, 200, 200, 200, 200, 200]);
     const ex = await fp.waitExit(8000);
     assert.equal(ex.code, 0);
@@ -214,12 +216,8 @@ listen be
 });
 
 test('nbthread 2: disable/enable frontend and frontend maxconn act on every thread', { timeout: 60_000 }, async () => {
-  const held: http.ServerResponse[] = [];
-  const a = await startHttpStub('a', 0, (req, res) => {
-    if (req.url === '/hold') { held.push(res); return; }
-    res.writeHead(200, { 'content-length': '3' });
-    res.end('ok\n');
-  });
+  const { held, hold, release } = holdingServer();
+  const a = await startHttpStub('a', 0, hold);
   const front = await freePort();
   const fp = await startFulcrum(`
 global
@@ -259,7 +257,7 @@ backend be
     for (let i = 0; i < 5; i++) await cliCommand(sock, 'show info');
     const served = a.requests.filter((r) => r.url === '/').length;
     assert.equal(served, before + 8, 'the other connections wait while the first one holds the only slot');
-    held.splice(0).forEach((r) => { r.writeHead(200, { 'content-length': '3' }); r.end('ok\n'); });
+    release();
     assert.equal(await first, 200);
     assert.deepEqual(await Promise.all(others), [200, 200, 200, 200, 200, 200]);
   } finally {
